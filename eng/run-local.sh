@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs Alerts on this machine: Azurite (data kept in .azurite/, git-ignored) and then the app, which fires
+# its own timers and polls its own queues because no Functions host is in front of it.
+# Needs only the .NET 10 SDK and Node.js. Stops Azurite when the app exits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/azurite ]; then
+  echo "Installing the pinned Azurite (npm ci)..."
+  npm ci --no-audit --no-fund
+fi
+
+mkdir -p .azurite
+node_modules/.bin/azurite --location .azurite --silent --skipApiVersionCheck --loose \
+  --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
+azurite_pid=$!
+trap 'kill "$azurite_pid" 2>/dev/null || true' EXIT
+
+# Wait for the table endpoint (10002) so the app's start-up can create its tables.
+for _ in $(seq 1 50); do
+  if (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then break; fi
+  sleep 0.2
+done
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+dotnet run --project functions/Alerts.Functions --launch-profile "" --urls "${ALERTS_URLS:-http://127.0.0.1:7071}" "$@"

@@ -1,0 +1,13 @@
+using Alerts.Bills;
+namespace Alerts.Api;
+
+/// <summary>The staff API, fronted by the StaffApi function (function keys) at /api/v1.</summary>
+internal static class StaffApi
+{
+    public static RouteGroupBuilder MapStaffApi(this IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff");
+        api.MapBillsApi();
+        return api;
+    }
+}

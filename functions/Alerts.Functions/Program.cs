@@ -1,0 +1,35 @@
+using Alerts;
+using Alerts.Alerting;
+using Alerts.Api;
+using Alerts.Bills;
+using Alerts.Hosting;
+using Alerts.Storage;
+using Alerts.Triggers;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Listen on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT under the Functions host; ASP.NET Core's defaults otherwise.
+builder.WebHost.UseFunctionsCustomHandlerPort();
+
+builder.Services.AddProblemDetails();
+builder.Services.AddValidation();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.AddFunctionHosting(); // function.json catalogue, invocation handlers, local trigger runner
+builder.AddStorage();         // tables and queues from AzureWebJobsStorage
+builder.AddBills();           // Parliament Bills API client, watch list, change detection
+builder.AddAlerting();        // dispatch of campaign batches
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapGet("/", () => "Alerts is running.").ExcludeFromDescription(); // the host's readiness probe
+app.MapHealth();              // GET /api/health        (Health function, anonymous)
+app.MapWatchBillsTrigger();   // POST /WatchBills       (timer, from the host or the local runner)
+app.MapDispatchBatchTrigger(); // POST /DispatchBatch   (queue, from the host or the local runner)
+app.MapStaffApi();            // /api/v1/...            (StaffApi function, function key)
+
+app.Run();
+
+public partial class Program;

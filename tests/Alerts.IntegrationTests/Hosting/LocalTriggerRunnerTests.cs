@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alerts.Alerting;
+using Alerts.Bills;
+using Alerts.Infrastructure;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alerts.Hosting;
+
+/// <summary>Without the Functions host, the app fires its own timers and polls its own queues.</summary>
+public sealed class LocalTriggerRunnerTests : IDisposable
+{
+    private readonly string _appRoot = Path.Combine(Path.GetTempPath(), "alerts-approot-" + Guid.NewGuid().ToString("N"));
+
+    public LocalTriggerRunnerTests()
+    {
+        // The same function.json files, and host.json with a zero retry delay so poisoning takes seconds, not minutes.
+        foreach (string functionJson in Directory.GetFiles(AppContext.BaseDirectory, "function.json", SearchOption.AllDirectories))
+        {
+            string folder = Path.Combine(_appRoot, Path.GetFileName(Path.GetDirectoryName(functionJson))!);
+            Directory.CreateDirectory(folder);
+            File.Copy(functionJson, Path.Combine(folder, "function.json"));
+        }
+
+        JsonObject host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!.AsObject();
+        host["extensions"]!["queues"]!["visibilityTimeout"] = "00:00:00";
+        host["extensions"]!["queues"]!["maxPollingInterval"] = "00:00:00.200";
+        File.WriteAllText(Path.Combine(_appRoot, "host.json"), host.ToJsonString());
+    }
+
+    public void Dispose() => Directory.Delete(_appRoot, recursive: true);
+
+    [Fact]
+    public async Task QueueMessage_IsHandedToTheDispatcherAndDeleted()
+    {
+        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
+            .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot);
+        _ = app.CreateClient();
+        QueueClient queue = DispatchQueue(app);
+
+        await queue.SendMessageAsync(JsonSerializer.Serialize(new { campaignId = "c-9", batchId = "b-1" }));
+
+        var dispatcher = app.Services.GetRequiredService<BatchDispatcher>();
+        await WaitUntilAsync(async () => dispatcher.LastDispatched != default
+                                         && (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+    }
+
+    [Fact]
+    public async Task FailingQueueMessage_IsRetriedThenMovedToThePoisonQueue()
+    {
+        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
+            .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot);
+        _ = app.CreateClient();
+        QueueClient queue = DispatchQueue(app);
+        QueueClient poison = new(app.StorageConnectionString, app.NamePrefix + "dispatch-poison",
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+        await queue.SendMessageAsync("this is not a dispatch batch");
+
+        await WaitUntilAsync(async () => (await poison.PeekMessagesAsync()).Value.Length == 1);
+        Assert.Equal("this is not a dispatch batch", (await poison.PeekMessagesAsync()).Value[0].MessageText);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task TimerSchedule_FromFunctionJson_FiresTheWatcher()
+    {
+        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
+            .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot)
+            .WithFakeTime(new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero));
+        _ = app.CreateClient();
+        var watcher = app.Services.GetRequiredService<BillWatcher>();
+
+        // WatchBills runs every ten minutes: nothing at 09:59, a poll once 10:00 passes.
+        await Task.Delay(200);
+        app.Time!.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(200);
+        Assert.Equal(default, watcher.LastPolled);
+
+        await WaitUntilAsync(() =>
+        {
+            app.Time.Advance(TimeSpan.FromSeconds(30));
+            return Task.FromResult(watcher.LastPolled != default);
+        });
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), watcher.LastPolled, TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Runner_WhenRunLocallyIsOff_LeavesTheQueueAlone()
+    {
+        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithSetting("Functions:AppRoot", _appRoot);
+        _ = app.CreateClient();
+        QueueClient queue = DispatchQueue(app);
+
+        await queue.SendMessageAsync(JsonSerializer.Serialize(new { campaignId = "c-9", batchId = "b-1" }));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Single((await queue.PeekMessagesAsync()).Value);
+    }
+
+    private static QueueClient DispatchQueue(AlertsAppFactory app) =>
+        new(app.StorageConnectionString, app.NamePrefix + "dispatch", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+}

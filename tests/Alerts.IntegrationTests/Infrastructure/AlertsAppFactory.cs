@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Alerts.Infrastructure;
+
+/// <summary>
+/// The app against the shared Azurite, with a fresh table and queue prefix so each factory starts empty.
+/// The local trigger runner is off unless a test turns it on; tests post invocations as the host would.
+/// </summary>
+public sealed class AlertsAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    private AlertsAppFactory(string connectionString)
+    {
+        NamePrefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        StorageConnectionString = connectionString;
+        _settings["AzureWebJobsStorage"] = connectionString;
+        _settings["Storage:NamePrefix"] = NamePrefix;
+        _settings["Triggers:RunLocally"] = "false";
+    }
+
+    public string NamePrefix { get; }
+
+    public string StorageConnectionString { get; }
+
+    public FakeTimeProvider? Time { get; private set; }
+
+    public static async Task<AlertsAppFactory> CreateAsync() => new((await AzuriteServer.GetAsync()).ConnectionString);
+
+    public AlertsAppFactory WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public AlertsAppFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
+    public AlertsAppFactory WithFakeTime(DateTimeOffset start)
+    {
+        Time = new FakeTimeProvider(start);
+        return WithServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach ((string key, string? value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (Action<IServiceCollection> configure in _services)
+            {
+                configure(services);
+            }
+        });
+    }
+}
