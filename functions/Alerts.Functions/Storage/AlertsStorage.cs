@@ -12,7 +12,7 @@ internal sealed class AlertsStorage(
     /// <summary>Every table the app uses; created at start-up when missing.</summary>
     public static readonly IReadOnlyList<string> TableNames =
     [
-        Tables.WatchedBills, Tables.BillSnapshots, Tables.BillEvents, Tables.BillWatchState,
+        Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
     ];
 
     private readonly string _prefix = options.Value.NamePrefix;
@@ -50,7 +50,6 @@ internal sealed class AlertsStorage(
 internal static class Tables
 {
     public const string WatchedBills = "WatchedBills";
-    public const string BillSnapshots = "BillSnapshots";
     public const string BillEvents = "BillEvents";
     public const string BillWatchState = "BillWatchState";
 }

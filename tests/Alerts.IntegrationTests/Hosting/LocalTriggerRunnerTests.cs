@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alerts.Alerting;
 using Alerts.Bills;
+using Alerts.Fakes;
 using Alerts.Infrastructure;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,24 +67,27 @@ public sealed class LocalTriggerRunnerTests : IDisposable
     [Fact]
     public async Task TimerSchedule_FromFunctionJson_FiresTheWatcher()
     {
-        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
+        await using BillsTestApp t = await BillsTestApp.StartAsync(app => app
             .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot)
-            .WithFakeTime(new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero));
-        _ = app.CreateClient();
-        var watcher = app.Services.GetRequiredService<BillWatcher>();
+            .WithFakeTime(new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero)));
+        BillScenario bill = BillScenario.Recorded();
+        bill.ServeOn(t.Parliament);
+        await t.WatchAsync(2818);
+        bill.AddSitting(12655, 90001, new DateTime(2026, 12, 1)).ServeOn(t.Parliament);
 
-        // WatchBills runs every ten minutes: nothing at 09:59, a poll once 10:00 passes.
-        await Task.Delay(200);
-        app.Time!.Advance(TimeSpan.FromMinutes(1));
-        await Task.Delay(200);
-        Assert.Equal(default, watcher.LastPolled);
+        // WatchBills runs every ten minutes (function.json): nothing at 09:59, a poll once 10:00 passes.
+        await Task.Delay(300);
+        t.App.Time!.Advance(TimeSpan.FromMinutes(1));
+        await Task.Delay(300);
+        Assert.Empty(await t.EventsAsync(2818));
 
-        await WaitUntilAsync(() =>
+        await WaitUntilAsync(async () =>
         {
-            app.Time.Advance(TimeSpan.FromSeconds(30));
-            return Task.FromResult(watcher.LastPolled != default);
+            t.App.Time.Advance(TimeSpan.FromSeconds(20));
+            return (await t.EventsAsync(2818)).Count == 1;
         });
-        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), watcher.LastPolled, TimeSpan.FromMinutes(5));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero),
+            (await t.EventsAsync(2818))[0]!["detectedAtUtc"]!.GetValue<DateTimeOffset>(), TimeSpan.FromMinutes(2));
     }
 
     [Fact]

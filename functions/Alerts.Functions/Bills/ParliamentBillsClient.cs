@@ -1,0 +1,149 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Alerts.Bills;
+
+public sealed class ParliamentOptions
+{
+    public const string SectionName = "Parliament";
+
+    /// <summary>The Bills API root, ending in a slash.</summary>
+    [Required]
+    public Uri BillsBaseAddress { get; set; } = new("https://bills-api.parliament.uk/api/v1/");
+
+    /// <summary>How many bills one page of the update-ordered list asks for.</summary>
+    [Range(1, 200)]
+    public int PageSize { get; set; } = 50;
+
+    /// <summary>At most this many list pages per run; past it, every watched bill is checked instead.</summary>
+    [Range(1, 100)]
+    public int MaxPagesPerRun { get; set; } = 10;
+
+    /// <summary>Check every watched bill at least this often, whatever the list says (its lastUpdate is undocumented).</summary>
+    public TimeSpan FullCheckInterval { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>Parliament answered with an error, too slowly, or with something that is not the documented JSON.</summary>
+internal sealed class ParliamentApiException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The UK Parliament Bills API (v1): only what watching bills needs.</summary>
+internal sealed class ParliamentBillsClient(HttpClient http)
+{
+    public Task<BillPage> ListBillsByLastUpdateAsync(int skip, int take, CancellationToken cancellationToken = default) =>
+        GetAsync<BillPage>(FormattableString.Invariant($"Bills?SortOrder=DateUpdatedDescending&Skip={skip}&Take={take}"), cancellationToken)!;
+
+    public Task<BillPage> SearchBillsAsync(string title, int take, CancellationToken cancellationToken = default) =>
+        GetAsync<BillPage>(FormattableString.Invariant($"Bills?SearchTerm={Uri.EscapeDataString(title)}&SortOrder=DateUpdatedDescending&Take={take}"), cancellationToken)!;
+
+    /// <summary>The bill, or null when Parliament has no bill with that id.</summary>
+    public Task<BillSummary?> GetBillAsync(int billId, CancellationToken cancellationToken = default) =>
+        GetAsync<BillSummary>(FormattableString.Invariant($"Bills/{billId}"), cancellationToken, notFoundIsNull: true);
+
+    /// <summary>Every stage of the bill with its sittings, across pages.</summary>
+    public async Task<IReadOnlyList<BillStage>> GetStagesAsync(int billId, CancellationToken cancellationToken = default)
+    {
+        var stages = new List<BillStage>();
+        while (true)
+        {
+            StagePage page = (await GetAsync<StagePage>(
+                FormattableString.Invariant($"Bills/{billId}/Stages?Skip={stages.Count}&Take=100"), cancellationToken))!;
+            stages.AddRange(page.Items ?? []);
+            if (page.Items is null || page.Items.Count == 0 || stages.Count >= page.TotalResults)
+            {
+                return stages;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<StageType>> GetStageTypesAsync(CancellationToken cancellationToken = default) =>
+        (await GetAsync<StageTypePage>("Stages?Take=100", cancellationToken))!.Items ?? [];
+
+    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken, bool notFoundIsNull = false)
+        where T : class
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
+                                       || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new ParliamentApiException($"Bills API GET {path} failed: {ex.Message}", ex);
+        }
+
+        using (response)
+        {
+            if (notFoundIsNull && response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ParliamentApiException($"Bills API GET {path} answered {(int)response.StatusCode}.");
+            }
+
+            try
+            {
+                return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                    ?? throw new ParliamentApiException($"Bills API GET {path} answered null.");
+            }
+            catch (JsonException ex)
+            {
+                throw new ParliamentApiException($"Bills API GET {path} answered malformed JSON: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new NaiveDateTimeConverter() },
+    };
+
+    /// <summary>The API writes naive timestamps with seven fractional digits and no zone; read them as they are.</summary>
+    private sealed class NaiveDateTimeConverter : JsonConverter<DateTime>
+    {
+        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value.ToString("O", CultureInfo.InvariantCulture));
+    }
+}
+
+internal sealed record BillPage(List<BillSummary>? Items, int TotalResults);
+
+internal sealed record StagePage(List<BillStage>? Items, int TotalResults);
+
+internal sealed record StageTypePage(List<StageType>? Items, int TotalResults);
+
+/// <summary>A bill as the list and detail endpoints return it; every field but the id may be missing.</summary>
+internal sealed record BillSummary(
+    int BillId,
+    string? ShortTitle,
+    string? FormerShortTitle,
+    string? CurrentHouse,
+    string? OriginatingHouse,
+    DateTime? LastUpdate,
+    DateTime? BillWithdrawn,
+    bool? IsDefeated,
+    bool? IsAct,
+    BillStage? CurrentStage);
+
+/// <summary>One occurrence of a stage in a bill: <c>Id</c> is the billStageId, <c>StageId</c> the stage type.</summary>
+internal sealed record BillStage(
+    int Id,
+    int StageId,
+    string? Description,
+    string? Abbreviation,
+    string? House,
+    List<StageSitting>? StageSittings,
+    int SortOrder);
+
+internal sealed record StageSitting(int Id, int StageId, int BillStageId, int BillId, DateTime? Date);
+
+internal sealed record StageType(int Id, string? Name, string? House);
