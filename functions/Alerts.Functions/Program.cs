@@ -13,6 +13,11 @@ builder.WebHost.UseFunctionsCustomHandlerPort();
 
 builder.Services.AddProblemDetails();
 builder.Services.AddValidation();
+builder.Services.AddExceptionHandler<BadRequestHandler>(); // unreadable bodies: 400 naming the field, in every environment
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
+// Staff requests with properties we do not know are rejected rather than half-applied.
+builder.Services.ConfigureHttpJsonOptions(json =>
+    json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddFunctionHosting(); // function.json catalogue, invocation handlers, local trigger runner
 builder.AddStorage();         // tables and queues from AzureWebJobsStorage

@@ -7,6 +7,7 @@ namespace Alerts.Triggers;
 /// The body the Functions host POSTs to <c>/{FunctionName}</c> for timer and queue triggers.
 /// <c>Data</c> is keyed by the trigger binding's name in function.json; <c>Metadata</c> by binding data names.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)] // the host may add fields; they are not ours to refuse
 internal sealed record InvocationRequest(
     [property: JsonPropertyName("Data")] Dictionary<string, JsonElement>? Data,
     [property: JsonPropertyName("Metadata")] Dictionary<string, JsonElement>? Metadata)

@@ -65,6 +65,25 @@ public sealed class BillWatchingTests : IAsyncLifetime
         Assert.Contains(problem["errors"]!.AsObject(), e => e.Key.Equals("BillId", StringComparison.OrdinalIgnoreCase));
     }
 
+    [Theory]
+    [InlineData("{\"billId\":\"x\"}", "billId")]
+    [InlineData("{\"billId\":12,\"colour\":\"red\"}", "colour")]
+    [InlineData("{\"billId\": ", "billId")]
+    [InlineData("not json", "body")]
+    public async Task Watch_UnreadableBody_Is400NamingTheFieldAndChangesNothing(string body, string field)
+    {
+        BillScenario.Recorded().ServeOn(_t.Parliament);
+
+        HttpResponseMessage response = await _t.Client.PostAsync(new Uri("/api/v1/bills", UriKind.Relative),
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        JsonObject problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Contains(problem["errors"]!.AsObject(), e => e.Key.StartsWith(field, StringComparison.OrdinalIgnoreCase));
+        Assert.Empty((await _t.Client.GetFromJsonAsync<JsonArray>("/api/v1/bills"))!);
+    }
+
     [Fact]
     public async Task Search_FindsBillsByTitleAndSaysWhichAreWatched()
     {
