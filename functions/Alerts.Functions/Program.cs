@@ -4,6 +4,7 @@ using Alerts.Api;
 using Alerts.Bills;
 using Alerts.Hosting;
 using Alerts.Storage;
+using Alerts.Supporters;
 using Alerts.Triggers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,11 +18,15 @@ builder.Services.AddExceptionHandler<BadRequestHandler>(); // unreadable bodies:
 builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
 // Staff requests with properties we do not know are rejected rather than half-applied.
 builder.Services.ConfigureHttpJsonOptions(json =>
-    json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
+{
+    json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+    json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+});
 builder.Services.AddSingleton(TimeProvider.System);
 builder.AddFunctionHosting(); // function.json catalogue, invocation handlers, local trigger runner
 builder.AddStorage();         // tables and queues from AzureWebJobsStorage
 builder.AddBills();           // Parliament Bills API client, watch list, change detection
+builder.AddSupporters();      // supporters, consent, suppression, segments, postcode to MP
 builder.AddAlerting();        // dispatch of campaign batches
 
 var app = builder.Build();

@@ -1,4 +1,5 @@
 using Alerts.Bills;
+using Alerts.Supporters;
 namespace Alerts.Api;
 
 /// <summary>The staff API, fronted by the StaffApi function (function keys) at /api/v1.</summary>
@@ -8,6 +9,8 @@ internal static class StaffApi
     {
         RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff");
         api.MapBillsApi();
+        api.MapSupportersApi();
+        api.MapSegmentsApi();
         return api;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class AlertsStorage(
     public static readonly IReadOnlyList<string> TableNames =
     [
         Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
+        Tables.Supporters, Tables.SupporterLookup, Tables.SegmentIndex, Tables.Suppressions, Tables.Segments, Tables.LookupCache,
     ];
 
     private readonly string _prefix = options.Value.NamePrefix;
@@ -52,4 +53,10 @@ internal static class Tables
     public const string WatchedBills = "WatchedBills";
     public const string BillEvents = "BillEvents";
     public const string BillWatchState = "BillWatchState";
+    public const string Supporters = "Supporters";
+    public const string SupporterLookup = "SupporterLookup";
+    public const string SegmentIndex = "SegmentIndex";
+    public const string Suppressions = "Suppressions";
+    public const string Segments = "Segments";
+    public const string LookupCache = "LookupCache";
 }

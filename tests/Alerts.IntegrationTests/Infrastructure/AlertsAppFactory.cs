@@ -22,6 +22,13 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
         _settings["AzureWebJobsStorage"] = connectionString;
         _settings["Storage:NamePrefix"] = NamePrefix;
         _settings["Triggers:RunLocally"] = "false";
+        _settings["Supporters:HashKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        // Loopback addresses nothing listens on: a test that needs postcodes.io or the Members API starts a fake.
+        _settings["Parliament:BillsBaseAddress"] = "http://127.0.0.1:9/api/v1/";
+        _settings["Supporters:PostcodesBaseAddress"] = "http://127.0.0.1:9/";
+        _settings["Supporters:MembersBaseAddress"] = "http://127.0.0.1:9/api/";
+        _settings["Supporters:Resilience:Retry:MaxRetryAttempts"] = "1";
+        _settings["Supporters:Resilience:Retry:Delay"] = "00:00:00.050";
     }
 
     public string NamePrefix { get; }

@@ -1,0 +1,168 @@
+namespace Alerts.Supporters;
+
+/// <summary>Creates, changes, finds, exports and erases supporters, keeping look-ups and the segment index in step.</summary>
+internal sealed partial class SupporterDirectory(
+    SupporterStore store, ContactHasher hasher, ConstituencyLookup constituencies, TimeProvider time, ILogger<SupporterDirectory> logger)
+{
+    private const int MaxAttempts = 3;
+
+    /// <summary>Creates a supporter, or updates the one with the same email (or, for a row without email, the same phone).</summary>
+    public Task<SaveOutcome> UpsertAsync(SupporterInput input, string source, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, input, source, dryRun, cancellationToken);
+
+    /// <summary>Changes the given fields of an existing supporter.</summary>
+    public Task<SaveOutcome> UpdateAsync(string id, SupporterInput input, string source, CancellationToken cancellationToken = default) =>
+        SaveAsync(id, input, source, dryRun: false, cancellationToken);
+
+    public async Task<Supporter?> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        (await store.GetAsync(id, cancellationToken))?.Supporter;
+
+    public async Task<Supporter?> FindAsync(Channel channel, string rawAddress, CancellationToken cancellationToken = default)
+    {
+        string? address = channel == Channel.Email
+            ? ContactValidation.NormaliseEmail(rawAddress, out _)
+            : ContactValidation.NormaliseMobile(rawAddress, out _);
+        return address is not null && await store.FindIdAsync(channel, address, cancellationToken) is { } id
+            ? await GetAsync(id, cancellationToken)
+            : null;
+    }
+
+    /// <summary>
+    /// Erases the supporter (UK GDPR art. 17). What remains is only keyed hashes on the suppression list, so
+    /// an old list imported again can never message them.
+    /// </summary>
+    public async Task<bool> EraseAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } found)
+        {
+            return false;
+        }
+
+        Supporter supporter = found.Supporter;
+        DateTimeOffset now = time.GetUtcNow();
+        if (supporter.Email is not null)
+        {
+            await store.SuppressAsync(Channel.Email, supporter.Email, "erased", "staff", now, cancellationToken);
+        }
+
+        if (supporter.Phone is not null)
+        {
+            await store.SuppressAsync(Channel.Sms, supporter.Phone, "erased", "staff", now, cancellationToken);
+        }
+
+        await store.DeleteAsync(supporter, cancellationToken);
+        LogErased(logger, id);
+        return true;
+    }
+
+    public async Task<Suppression?> FindSuppressionAsync(Supporter supporter, Channel channel, CancellationToken cancellationToken = default) =>
+        supporter.AddressFor(channel) is { } address ? await store.FindSuppressionAsync(channel, address, cancellationToken) : null;
+
+    /// <summary>Rewrites a supporter's index rows from the supporter: the repair path after a crash mid-save.</summary>
+    public async Task<bool> ReindexAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await store.GetAsync(id, cancellationToken) is not { } found)
+        {
+            return false;
+        }
+
+        await store.ReindexAsync(found.Supporter, [], cancellationToken);
+        return true;
+    }
+
+    private async Task<SaveOutcome> SaveAsync(string? id, SupporterInput input, string source, bool dryRun, CancellationToken cancellationToken)
+    {
+        Dictionary<string, string[]> errors = SupporterRules.Validate(input, creating: id is null, time.GetUtcNow(), out NormalisedContact contact);
+        if (errors.Count > 0)
+        {
+            return new SaveOutcome(SaveResult.Invalid, null, errors);
+        }
+
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            string? emailOwner = contact.Email is { Length: > 0 } email ? await store.FindIdAsync(Channel.Email, email, cancellationToken) : null;
+            string? phoneOwner = contact.Phone is { Length: > 0 } phone ? await store.FindIdAsync(Channel.Sms, phone, cancellationToken) : null;
+
+            // A new row is the same person as the supporter with its email or, when it has no email, its phone.
+            string? existingId = id ?? (contact.Email is { Length: > 0 } ? emailOwner : phoneOwner);
+            (Supporter Supporter, Azure.ETag ETag)? existing = existingId is null ? null : await store.GetAsync(existingId, cancellationToken);
+            if (id is not null && existing is null)
+            {
+                return new SaveOutcome(SaveResult.NotFound, null, errors);
+            }
+
+            // An email or phone that already belongs to someone else is a mistake, not a merge.
+            if (emailOwner is not null && emailOwner != existing?.Supporter.Id)
+            {
+                return SaveOutcome.Fail("email", "Belongs to another supporter.");
+            }
+
+            if (phoneOwner is not null && phoneOwner != existing?.Supporter.Id)
+            {
+                return SaveOutcome.Fail("phone", "Belongs to another supporter.");
+            }
+
+            DateTimeOffset now = time.GetUtcNow();
+            Supporter? previous = existing?.Supporter;
+            Supporter next = SupporterRules.Apply(previous, input, contact, source, now,
+                previous?.Id ?? hasher.NewSupporterId(contact.Email is not null ? Channel.Email : Channel.Sms, contact.Email ?? contact.Phone!));
+            if (!dryRun)
+            {
+                next = await EnrichAsync(previous, next, cancellationToken);
+            }
+
+            if (previous is not null && next.SameDataAs(previous))
+            {
+                return new SaveOutcome(SaveResult.Unchanged, previous, errors);
+            }
+
+            if (dryRun)
+            {
+                return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors);
+            }
+
+            if (await store.TrySaveAsync(next, previous, existing?.ETag ?? default, cancellationToken))
+            {
+                LogSaved(logger, next.Id, previous is null ? "created" : "updated", source);
+                return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors);
+            }
+        }
+
+        throw new InvalidOperationException("The supporter kept changing while it was being saved; try again.");
+    }
+
+    private async Task<Supporter> EnrichAsync(Supporter? previous, Supporter next, CancellationToken cancellationToken)
+    {
+        if (next.Postcode is null)
+        {
+            return next with { Constituency = null, MpName = null, MpMemberId = null, Enrichment = EnrichmentStatus.None };
+        }
+
+        if (previous?.Postcode == next.Postcode && previous.Enrichment is EnrichmentStatus.Done or EnrichmentStatus.NotFound)
+        {
+            return next;
+        }
+
+        try
+        {
+            ConstituencyMatch? match = await constituencies.FindAsync(next.Postcode, cancellationToken);
+            return match is null
+                ? next with { Constituency = null, MpName = null, MpMemberId = null, Enrichment = EnrichmentStatus.NotFound }
+                : next with { Constituency = match.Constituency, MpName = match.MpName, MpMemberId = match.MpMemberId, Enrichment = EnrichmentStatus.Done };
+        }
+        catch (LookupUnavailableException ex)
+        {
+            LogEnrichmentPending(logger, next.Id, ex.Message);
+            return next with { Enrichment = EnrichmentStatus.Pending };
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Supporter {SupporterId} {Change} ({Source})")]
+    private static partial void LogSaved(ILogger logger, string supporterId, string change, string source);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Constituency look-up for supporter {SupporterId} is pending: {Reason}")]
+    private static partial void LogEnrichmentPending(ILogger logger, string supporterId, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Supporter {SupporterId} erased; suppression hashes kept")]
+    private static partial void LogErased(ILogger logger, string supporterId);
+}

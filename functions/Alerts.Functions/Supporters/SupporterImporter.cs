@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using CsvHelper;
+
+namespace Alerts.Supporters;
+
+public sealed record ImportRowError(int Row, string Field, string Reason);
+
+public sealed record ImportReport(
+    bool DryRun, int RowsRead, int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRowError> Errors, bool ErrorsTruncated);
+
+internal enum ImportFormat
+{
+    Csv,
+    Json,
+}
+
+/// <summary>
+/// Bulk import from CSV or a JSON array, streamed row by row so a 100,000-row file is never held in memory.
+/// Rows are matched to existing supporters by email, then phone, so importing the same file twice changes
+/// nothing. Bad rows are reported (row number, field, reason) and skipped; good rows are kept.
+/// </summary>
+internal sealed partial class SupporterImporter(SupporterDirectory directory, ILogger<SupporterImporter> logger)
+{
+    public const int MaxReportedErrors = 1000;
+    private const int Parallelism = 8;
+
+    /// <summary>CSV columns, by header name (case-insensitive). Documented in the README.</summary>
+    public static readonly IReadOnlyList<string> CsvColumns =
+    [
+        "email", "phone", "first_name", "last_name", "postcode", "tags",
+        "email_consent", "email_basis", "sms_consent", "sms_basis", "consent_source", "consent_date",
+        "obtained_directly", "opt_out_offered",
+    ];
+
+    public async Task<ImportReport> ImportAsync(Stream body, ImportFormat format, bool dryRun, CancellationToken cancellationToken = default)
+    {
+        int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0;
+        var errors = new List<ImportRowError>();
+        bool truncated = false;
+
+        void Reject(IEnumerable<ImportRowError> rowErrors)
+        {
+            lock (errors)
+            {
+                rejected++;
+                foreach (ImportRowError error in rowErrors)
+                {
+                    if (errors.Count < MaxReportedErrors)
+                    {
+                        errors.Add(error);
+                    }
+                    else
+                    {
+                        truncated = true;
+                    }
+                }
+            }
+        }
+
+        IAsyncEnumerable<ImportRow> rows = format == ImportFormat.Csv ? ReadCsvAsync(body, cancellationToken) : ReadJsonAsync(body, cancellationToken);
+        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (row, token) =>
+            {
+                Interlocked.Increment(ref read);
+                if (row.Errors.Count > 0)
+                {
+                    Reject(row.Errors);
+                    return;
+                }
+
+                SaveOutcome outcome = await directory.UpsertAsync(row.Input!, "import", dryRun, token);
+                switch (outcome.Result)
+                {
+                    case SaveResult.Created: Interlocked.Increment(ref created); break;
+                    case SaveResult.Updated: Interlocked.Increment(ref updated); break;
+                    case SaveResult.Unchanged: Interlocked.Increment(ref unchanged); break;
+                    default:
+                        Reject(outcome.Errors.SelectMany(e => e.Value.Select(reason => new ImportRowError(row.Number, e.Key, reason))));
+                        break;
+                }
+            });
+
+        errors.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : string.CompareOrdinal(a.Field, b.Field));
+        LogImported(logger, dryRun, read, created, updated, unchanged, rejected);
+        return new ImportReport(dryRun, read, created, updated, unchanged, rejected, errors, truncated);
+    }
+
+    private sealed record ImportRow(int Number, SupporterInput? Input, IReadOnlyList<ImportRowError> Errors);
+
+    private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            TrimWhitespace = true,
+            IncludeValuesInExceptions = false, // values are personal data; they must not reach logs
+            MaxRecordSize = 64 * 1024,
+        };
+        await using CsvReader csv = CsvReader.Create(body, options, leaveOpen: true);
+        await csv.ReadHeaderAsync(cancellationToken);
+        string[] headers = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        string[] unknown = headers.Where(h => !CsvColumns.Contains(h)).ToArray();
+        if (unknown.Length > 0 || headers.Length == 0)
+        {
+            yield return new ImportRow(1, null, headers.Length == 0
+                ? [new ImportRowError(1, "header", "The file has no header row.")]
+                : [.. unknown.Select(h => new ImportRowError(1, h, "Unknown column."))]);
+            yield break;
+        }
+
+        var columns = CsvColumns.ToDictionary(c => c, c => Array.IndexOf(headers, c));
+        while (await csv.ReadAsync(cancellationToken))
+        {
+            // Row numbers count the header as row 1, as a spreadsheet shows them.
+            int number = checked((int)csv.RowNumber + 1);
+            string? Field(string name) => columns[name] is >= 0 and var index && index < csv.FieldCount ? NullIfBlank(csv.GetString(index)) : null;
+            var rowErrors = new List<ImportRowError>();
+            SupporterInput input = new()
+            {
+                Email = Field("email"),
+                Phone = Field("phone"),
+                FirstName = Field("first_name"),
+                LastName = Field("last_name"),
+                Postcode = Field("postcode"),
+                Tags = Field("tags")?.Split([';', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                EmailConsent = CsvConsent(number, "email", Field("email_consent"), Field("email_basis"), Field, rowErrors),
+                SmsConsent = CsvConsent(number, "sms", Field("sms_consent"), Field("sms_basis"), Field, rowErrors),
+            };
+            yield return new ImportRow(number, input, rowErrors);
+        }
+    }
+
+    private static ConsentInput? CsvConsent(
+        int number, string channel, string? status, string? basis, Func<string, string?> field, List<ImportRowError> errors)
+    {
+        if (status is null)
+        {
+            return null;
+        }
+
+        ConsentStatus? parsedStatus = status.ToLowerInvariant() switch
+        {
+            "yes" or "y" or "true" or "1" or "granted" => ConsentStatus.Granted,
+            "no" or "n" or "false" or "0" or "withdrawn" => ConsentStatus.Withdrawn,
+            _ => null,
+        };
+        LawfulBasis? parsedBasis = basis?.ToLowerInvariant() switch
+        {
+            null or "consent" => LawfulBasis.Consent,
+            "soft-opt-in" or "charitable-soft-opt-in" or "charitable_soft_opt_in" => LawfulBasis.CharitableSoftOptIn,
+            _ => null,
+        };
+        DateTimeOffset? at = null;
+        if (field("consent_date") is { } date)
+        {
+            if (DateTimeOffset.TryParse(date, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed))
+            {
+                at = parsed;
+            }
+            else
+            {
+                errors.Add(new ImportRowError(number, "consent_date", "Not a date (use YYYY-MM-DD)."));
+            }
+        }
+
+        if (parsedStatus is null)
+        {
+            errors.Add(new ImportRowError(number, channel + "_consent", "Use yes or no."));
+        }
+
+        if (parsedBasis is null)
+        {
+            errors.Add(new ImportRowError(number, channel + "_basis", "Use consent or soft-opt-in."));
+        }
+
+        return new ConsentInput
+        {
+            Status = parsedStatus ?? ConsentStatus.None,
+            Basis = parsedBasis,
+            Source = field("consent_source"),
+            ObtainedAt = at,
+            ObtainedDirectly = IsYes(field("obtained_directly")),
+            OptOutOfferedAtCollection = IsYes(field("opt_out_offered")),
+        };
+    }
+
+    private static async IAsyncEnumerable<ImportRow> ReadJsonAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        };
+
+        // Each element is read on its own so one bad row is reported without losing the rest.
+        int number = 0;
+        await foreach (JsonElement element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body, options, cancellationToken))
+        {
+            number++;
+            SupporterInput? input = null;
+            ImportRowError? error = null;
+            try
+            {
+                input = element.Deserialize<SupporterInput>(options);
+            }
+            catch (JsonException ex)
+            {
+                error = new ImportRowError(number, ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "row", "Cannot be read: " + ex.Message.Split(". ")[0] + ".");
+            }
+
+            yield return input is null
+                ? new ImportRow(number, null, [error ?? new ImportRowError(number, "row", "Must be a JSON object.")])
+                : new ImportRow(number, input, []);
+        }
+    }
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static bool IsYes(string? value) => value?.ToLowerInvariant() is "yes" or "y" or "true" or "1";
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
+        Message = "Import (dry run {DryRun}): {Read} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected")]
+    private static partial void LogImported(ILogger logger, bool dryRun, int read, int created, int updated, int unchanged, int rejected);
+}

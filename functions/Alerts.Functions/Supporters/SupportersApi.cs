@@ -1,0 +1,191 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Alerts.Supporters;
+
+public sealed record ConsentResponse(ConsentStatus Status, LawfulBasis? Basis, string? Source, DateTimeOffset? ObtainedAt,
+    bool ObtainedDirectly, bool OptOutOfferedAtCollection, bool AllowsSending);
+
+public sealed record SupporterResponse(
+    string Id, string? FirstName, string? LastName, string? Email, string? Phone, string? Postcode,
+    string? Constituency, string? MpName, int? MpMemberId, string Enrichment, IReadOnlyList<string> Tags,
+    ConsentResponse EmailConsent, ConsentResponse SmsConsent, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record SupporterExport(SupporterResponse Supporter, IReadOnlyDictionary<Channel, SuppressionResponse?> Suppressions, DateTimeOffset ExportedAt);
+
+public sealed record SuppressionResponse(string Reason, string Source, DateTimeOffset At);
+
+public sealed record FindSupporterRequest(string? Email, string? Phone);
+
+public sealed record TagChangeRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
+
+public sealed record SupporterPage(IReadOnlyList<SupporterSummary> Items, int Count);
+
+public sealed record SupporterSummary(string Id, string? FirstName, IReadOnlyList<string> Tags, bool EmailOk, bool SmsOk);
+
+/// <summary>Staff endpoints for supporters: one at a time, by tag, and in bulk.</summary>
+internal static class SupportersApi
+{
+    public static RouteGroupBuilder MapSupportersApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/supporters", CreateAsync).WithName("CreateSupporter");
+        api.MapGet("/supporters/{id}", GetAsync).WithName("GetSupporter");
+        api.MapPatch("/supporters/{id}", UpdateAsync).WithName("UpdateSupporter");
+        api.MapDelete("/supporters/{id}", EraseAsync).WithName("EraseSupporter");
+        api.MapGet("/supporters/{id}/export", ExportAsync).WithName("ExportSupporter");
+        api.MapPost("/supporters/{id}/tags", ChangeTagsAsync).WithName("ChangeSupporterTags");
+        api.MapPut("/supporters/{id}/consent/{channel}", RecordConsentAsync).WithName("RecordSupporterConsent");
+        api.MapPost("/supporters/{id}/reindex", ReindexAsync).WithName("ReindexSupporter");
+        api.MapPost("/supporters/find", FindAsync).WithName("FindSupporter");
+        api.MapGet("/supporters", ListByTagAsync).WithName("ListSupportersByTag");
+        api.MapPost("/supporters/import", ImportAsync).WithName("ImportSupporters").DisableAntiforgery();
+        return api;
+    }
+
+    private static async Task<Results<Created<SupporterResponse>, Ok<SupporterResponse>, ValidationProblem>> CreateAsync(
+        SupporterInput input, SupporterDirectory directory, CancellationToken cancellationToken)
+    {
+        SaveOutcome outcome = await directory.UpsertAsync(input, "staff", cancellationToken: cancellationToken);
+        return outcome.Result switch
+        {
+            SaveResult.Invalid => TypedResults.ValidationProblem(outcome.Errors),
+            SaveResult.Created => TypedResults.Created($"/api/v1/supporters/{outcome.Supporter!.Id}", outcome.Supporter.ToResponse()),
+            _ => TypedResults.Ok(outcome.Supporter!.ToResponse()),
+        };
+    }
+
+    private static async Task<Results<Ok<SupporterResponse>, NotFound>> GetAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        await directory.GetAsync(id, cancellationToken) is { } supporter ? TypedResults.Ok(supporter.ToResponse()) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> UpdateAsync(
+        string id, SupporterInput input, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        Map(await directory.UpdateAsync(id, input, "staff", cancellationToken));
+
+    private static async Task<Results<NoContent, NotFound>> EraseAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        await directory.EraseAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<SupporterExport>, NotFound>> ExportAsync(
+        string id, SupporterDirectory directory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await directory.GetAsync(id, cancellationToken) is not { } supporter)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var suppressions = new Dictionary<Channel, SuppressionResponse?>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            suppressions[channel] = await directory.FindSuppressionAsync(supporter, channel, cancellationToken) is { } s
+                ? new SuppressionResponse(s.Reason, s.Source, s.At)
+                : null;
+        }
+
+        return TypedResults.Ok(new SupporterExport(supporter.ToResponse(), suppressions, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> ChangeTagsAsync(
+        string id, TagChangeRequest request, SupporterDirectory directory, CancellationToken cancellationToken)
+    {
+        if (await directory.GetAsync(id, cancellationToken) is not { } supporter)
+        {
+            return TypedResults.NotFound();
+        }
+
+        IEnumerable<string> remove = (request.Remove ?? []).Select(t => t.Trim().ToLowerInvariant());
+        List<string> tags = [.. supporter.Tags.Concat(request.Add ?? []).Select(t => t.Trim().ToLowerInvariant()).Except(remove)];
+        return Map(await directory.UpdateAsync(id, new SupporterInput { Tags = tags }, "staff", cancellationToken));
+    }
+
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> RecordConsentAsync(
+        string id, string channel, ConsentInput consent, SupporterDirectory directory, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse(channel, ignoreCase: true, out Channel parsed) || !Enum.IsDefined(parsed))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["channel"] = ["Use email or sms."] });
+        }
+
+        return Map(await directory.UpdateAsync(id,
+            parsed == Channel.Email ? new SupporterInput { EmailConsent = consent } : new SupporterInput { SmsConsent = consent },
+            "staff", cancellationToken));
+    }
+
+    private static async Task<Results<NoContent, NotFound>> ReindexAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        await directory.ReindexAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    // POST, not GET: an email address or phone number in a query string ends up in logs.
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> FindAsync(
+        FindSupporterRequest request, SupporterDirectory directory, CancellationToken cancellationToken)
+    {
+        if ((request.Email is null) == (request.Phone is null))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["Give either email or phone."] });
+        }
+
+        Supporter? supporter = request.Email is not null
+            ? await directory.FindAsync(Channel.Email, request.Email, cancellationToken)
+            : await directory.FindAsync(Channel.Sms, request.Phone!, cancellationToken);
+        return supporter is null ? TypedResults.NotFound() : TypedResults.Ok(supporter.ToResponse());
+    }
+
+    private static async Task<Results<Ok<SupporterPage>, ValidationProblem>> ListByTagAsync(
+        string? tag, SupporterStore store, CancellationToken cancellationToken, int limit = 100)
+    {
+        if (tag is null || ContactValidation.ValidateTag(tag) is not null || limit is < 1 or > 1000)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [tag is null || ContactValidation.ValidateTag(tag) is not null ? "tag" : "limit"] = ["Give a valid tag and a limit from 1 to 1000."],
+            });
+        }
+
+        var items = new List<SupporterSummary>();
+        await foreach (IndexRow row in store.ReadIndexAsync(SupporterStore.TagPartition(tag), cancellationToken))
+        {
+            items.Add(new SupporterSummary(row.SupporterId, null, row.Tags, row.EmailOk, row.SmsOk));
+            if (items.Count == limit)
+            {
+                break;
+            }
+        }
+
+        return TypedResults.Ok(new SupporterPage(items, items.Count));
+    }
+
+    private static async Task<Results<Ok<ImportReport>, ValidationProblem>> ImportAsync(
+        HttpRequest request, SupporterImporter importer, CancellationToken cancellationToken, bool dryRun = false)
+    {
+        string? mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        ImportFormat? format = mediaType switch
+        {
+            "text/csv" => ImportFormat.Csv,
+            "application/json" => ImportFormat.Json,
+            _ => null,
+        };
+        if (format is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Content-Type"] = ["Send text/csv or application/json."] });
+        }
+
+        try
+        {
+            return TypedResults.Ok(await importer.ImportAsync(request.Body, format.Value, dryRun, cancellationToken));
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The file is not a JSON array of supporters: " + ex.Message.Split(". ")[0] + "."] });
+        }
+    }
+
+    private static Results<Ok<SupporterResponse>, NotFound, ValidationProblem> Map(SaveOutcome outcome) => outcome.Result switch
+    {
+        SaveResult.Invalid => TypedResults.ValidationProblem(outcome.Errors),
+        SaveResult.NotFound => TypedResults.NotFound(),
+        _ => TypedResults.Ok(outcome.Supporter!.ToResponse()),
+    };
+
+    internal static SupporterResponse ToResponse(this Supporter s) => new(
+        s.Id, s.FirstName, s.LastName, s.Email, s.Phone, s.Postcode, s.Constituency, s.MpName, s.MpMemberId, s.Enrichment.ToString(), s.Tags,
+        ToResponse(s.EmailConsent), ToResponse(s.SmsConsent), s.CreatedAt, s.UpdatedAt);
+
+    private static ConsentResponse ToResponse(ChannelConsent c) =>
+        new(c.Status, c.Basis, c.Source, c.At, c.ObtainedDirectly, c.OptOutOfferedAtCollection, c.AllowsSending);
+}
