@@ -2,7 +2,6 @@ using Alerts.Infrastructure;
 using Alerts.Storage;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Options;
 
 namespace Alerts.Hosting;
 
@@ -27,22 +26,58 @@ public sealed class StartupTests
         Assert.True(await queues.GetQueueClient(app.NamePrefix + "dispatch-poison").ExistsAsync());
     }
 
-    [Fact]
-    public async Task Start_WithoutStorageSetting_RefusesWithAClearMessage()
+    [Theory]
+    [InlineData("", "set AzureWebJobsStorage")]
+    [InlineData("AccountName=x", "not a storage connection string")]
+    [InlineData("@Microsoft.KeyVault(VaultName=kv;SecretName=storage)", "unresolved Key Vault reference")]
+    public async Task Start_WithMissingOrMalformedStorage_RefusesWithAClearMessage(string storage, string message)
     {
-        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithSetting("AzureWebJobsStorage", "");
+        (int exitCode, string output) = await RunAppAsync(("AzureWebJobsStorage", storage));
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
-        Assert.Contains("set AzureWebJobsStorage", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Start_WithMalformedConnectionString_Refuses()
+    public async Task Start_WithoutTheHashKey_Refuses()
     {
-        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithSetting("AzureWebJobsStorage", "AccountName=x");
+        (int exitCode, string output) = await RunAppAsync(("AzureWebJobsStorage", "UseDevelopmentStorage=true"), ("Supporters__HashKey", ""));
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.CreateClient());
-        Assert.Contains("not a storage connection string", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("HashKey", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the built app as its own process, as the Functions host would, and collects what it says as it exits.</summary>
+    private static async Task<(int ExitCode, string Output)> RunAppAsync(params (string Name, string Value)[] settings)
+    {
+        string appDll = Path.Combine(AppContext.BaseDirectory.Replace("Alerts.IntegrationTests", "Alerts.Functions", StringComparison.Ordinal), "Alerts.Functions.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(appDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Supporters__HashKey"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["Triggers__RunLocally"] = "false";
+        foreach ((string name, string value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The app kept running with a bad configuration.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]
