@@ -27,7 +27,7 @@ builder.AddFunctionHosting(); // function.json catalogue, invocation handlers, l
 builder.AddStorage();         // tables and queues from AzureWebJobsStorage
 builder.AddBills();           // Parliament Bills API client, watch list, change detection
 builder.AddSupporters();      // supporters, consent, suppression, segments, postcode to MP
-builder.AddAlerting();        // dispatch of campaign batches
+builder.AddAlerting();        // campaigns, alert rules, dispatch through SendGrid, Twilio or the local outbox
 
 var app = builder.Build();
 
@@ -38,6 +38,7 @@ app.MapGet("/", () => "Alerts is running.").ExcludeFromDescription(); // the hos
 app.MapHealth();              // GET /api/health        (Health function, anonymous)
 app.MapWatchBillsTrigger();   // POST /WatchBills       (timer, from the host or the local runner)
 app.MapDispatchBatchTrigger(); // POST /DispatchBatch   (queue, from the host or the local runner)
+app.MapStartScheduledCampaignsTrigger(); // POST /StartScheduledCampaigns (timer, every minute)
 app.MapStaffApi();            // /api/v1/...            (StaffApi function, function key)
 
 app.Run();

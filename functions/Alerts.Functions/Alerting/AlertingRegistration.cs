@@ -1,10 +1,76 @@
+using Alerts.Bills;
+using Alerts.Supporters;
+using Microsoft.Extensions.Options;
+
 namespace Alerts.Alerting;
 
-internal static class AlertingRegistration
+internal static partial class AlertingRegistration
 {
     public static IHostApplicationBuilder AddAlerting(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SendGridOptions>().BindConfiguration(SendGridOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<TwilioOptions>().BindConfiguration(TwilioOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AlertingOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<AlertingOptions>>(s => s.GetRequiredService<AlertingOptionsValidator>());
+        builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(s => s.GetRequiredService<AlertingOptionsValidator>());
+        builder.Services.AddSingleton<IValidateOptions<SendGridOptions>>(s => s.GetRequiredService<AlertingOptionsValidator>());
+
+        // Send POSTs get no resilience handler: it would retry timeouts and 5xx, i.e. send twice.
+        builder.Services.AddHttpClient<SendGridEmailChannel>((services, http) =>
+            http.Timeout = services.GetRequiredService<IOptions<SendGridOptions>>().Value.RequestTimeout);
+        builder.Services.AddHttpClient<TwilioSmsClient>((services, http) =>
+        {
+            TwilioOptions twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+            http.BaseAddress = twilio.BaseAddress;
+            http.Timeout = twilio.RequestTimeout;
+        });
+        builder.Services.AddSingleton<SmsRateLimiter>();
+        builder.Services.AddTransient<TwilioSmsChannel>();
+
+        builder.Services.AddSingleton<IAlertChannel>(services =>
+            string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<SendGridOptions>>().Value.ApiKey)
+                ? ActivatorUtilities.CreateInstance<OutboxChannel>(services, Channel.Email)
+                : services.GetRequiredService<SendGridEmailChannel>());
+        builder.Services.AddSingleton<IAlertChannel>(services =>
+            services.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
+                ? services.GetRequiredService<TwilioSmsChannel>()
+                : ActivatorUtilities.CreateInstance<OutboxChannel>(services, Channel.Sms));
+        builder.Services.AddHostedService<ChannelAnnouncer>();
+
+        builder.Services.AddSingleton<UnsubscribeLinks>();
+        builder.Services.AddSingleton<MessageRenderer>();
+        builder.Services.AddSingleton<QuietHours>();
+        builder.Services.AddSingleton<CampaignStore>();
+        builder.Services.AddSingleton<DeliveryLedger>();
+        builder.Services.AddSingleton<DispatchQueue>();
+        builder.Services.AddSingleton<CampaignPlanner>();
         builder.Services.AddSingleton<BatchDispatcher>();
+        builder.Services.AddSingleton<CampaignService>();
+        builder.Services.AddSingleton<AlertRuleStore>();
+        builder.Services.AddSingleton<IBillEventSubscriber, AlertRuleSubscriber>();
         return builder;
+    }
+
+    /// <summary>Says at start-up where messages will go, so nobody mistakes the outbox for real sending.</summary>
+    private sealed partial class ChannelAnnouncer(IEnumerable<IAlertChannel> channels, ILogger<ChannelAnnouncer> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (IAlertChannel channel in channels)
+            {
+                if (channel is OutboxChannel)
+                {
+                    LogOutbox(logger, channel.Kind);
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(EventId = 5601, Level = LogLevel.Warning, Message = "No {Channel} provider is configured: {Channel} messages go to the local outbox (GET /api/v1/campaigns/{{id}}/outbox), not to supporters")]
+        private static partial void LogOutbox(ILogger logger, Channel channel);
     }
 }

@@ -1,3 +1,4 @@
+using Alerts.Alerting;
 using Alerts.Bills;
 using Alerts.Supporters;
 namespace Alerts.Api;
@@ -11,6 +12,7 @@ internal static class StaffApi
         api.MapBillsApi();
         api.MapSupportersApi();
         api.MapSegmentsApi();
+        api.MapCampaignsApi();
         return api;
     }
 }

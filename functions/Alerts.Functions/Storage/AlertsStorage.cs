@@ -14,6 +14,7 @@ internal sealed class AlertsStorage(
     [
         Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
         Tables.Supporters, Tables.SupporterLookup, Tables.SegmentIndex, Tables.Suppressions, Tables.Segments, Tables.LookupCache,
+        Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.Outbox, Tables.AlertRules,
     ];
 
     private readonly string _prefix = options.Value.NamePrefix;
@@ -59,4 +60,9 @@ internal static class Tables
     public const string Suppressions = "Suppressions";
     public const string Segments = "Segments";
     public const string LookupCache = "LookupCache";
+    public const string Campaigns = "Campaigns";
+    public const string CampaignBatches = "CampaignBatches";
+    public const string Deliveries = "Deliveries";
+    public const string Outbox = "Outbox";
+    public const string AlertRules = "AlertRules";
 }

@@ -138,11 +138,7 @@ internal sealed class SegmentEvaluator(SupporterStore store)
     public async IAsyncEnumerable<IndexRow> MembersAsync(SegmentDefinition segment, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var constituencies = segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
-        IReadOnlyList<string> driving =
-            segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Select(SupporterStore.TagPartition)]
-            : segment.TagsAll.Count > 0 ? [SupporterStore.TagPartition(segment.TagsAll[0])]
-            : constituencies.Count > 0 ? [.. constituencies.Select(SupporterStore.ConstituencyPartition)]
-            : [SupporterStore.AllPartition];
+        IReadOnlyList<string> driving = DrivingPartitions(segment);
 
         for (int i = 0; i < driving.Count; i++)
         {
@@ -157,6 +153,13 @@ internal sealed class SegmentEvaluator(SupporterStore store)
             }
         }
     }
+
+    /// <summary>The index partitions a segment is read from: its "any" tags, else its first "all" tag, else its constituencies, else everyone.</summary>
+    public static IReadOnlyList<string> DrivingPartitions(SegmentDefinition segment) =>
+        segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Select(SupporterStore.TagPartition)]
+        : segment.TagsAll.Count > 0 ? [SupporterStore.TagPartition(segment.TagsAll[0])]
+        : segment.Constituencies.Count > 0 ? [.. segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).Distinct().Select(SupporterStore.ConstituencyPartition)]
+        : [SupporterStore.AllPartition];
 
     public async Task<SegmentCounts> CountAsync(SegmentDefinition segment, CancellationToken cancellationToken = default)
     {

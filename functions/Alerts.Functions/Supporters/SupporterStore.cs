@@ -103,14 +103,16 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
         await foreach (TableEntity row in _index.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
         {
-            yield return new IndexRow(
-                row.RowKey,
-                SupporterEntity.SplitTags(row.GetString("Tags")),
-                row.GetString("Constituency"),
-                row.GetBoolean("EmailOk") ?? false,
-                row.GetBoolean("SmsOk") ?? false);
+            yield return ToIndexRow(row);
         }
     }
+
+    public static IndexRow ToIndexRow(TableEntity row) => new(
+        row.RowKey,
+        SupporterEntity.SplitTags(row.GetString("Tags")),
+        row.GetString("Constituency"),
+        row.GetBoolean("EmailOk") ?? false,
+        row.GetBoolean("SmsOk") ?? false);
 
     public async Task<Suppression?> FindSuppressionAsync(Channel channel, string address, CancellationToken cancellationToken = default) =>
         await FindSuppressionByHashAsync(channel, hasher.Hash(channel, address), cancellationToken);

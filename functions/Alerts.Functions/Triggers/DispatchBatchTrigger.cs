@@ -1,11 +1,11 @@
-using Alerts.Hosting;
 using Alerts.Alerting;
+using Alerts.Hosting;
 
 namespace Alerts.Triggers;
 
 internal static class DispatchBatchTrigger
 {
-    public const string FunctionName = "DispatchBatch";
+    public const string FunctionName = DispatchQueue.FunctionName;
 
     public static IEndpointRouteBuilder MapDispatchBatchTrigger(this IEndpointRouteBuilder app) =>
         app.MapInvocation(FunctionName, DispatchBatchAsync);
@@ -13,11 +13,17 @@ internal static class DispatchBatchTrigger
     private static async Task<InvocationResult> DispatchBatchAsync(
         InvocationRequest invocation, FunctionDefinition function, IServiceProvider services, CancellationToken cancellationToken)
     {
-        QueueInvocation message = QueueInvocation.From(invocation, function.BindingName);
-        DispatchBatchMessage batch = BatchDispatcher.Parse(message.MessageText);
-        DispatchSummary summary = await services.GetRequiredService<BatchDispatcher>().DispatchAsync(batch, cancellationToken);
+        QueueInvocation queued = QueueInvocation.From(invocation, function.BindingName);
+        DispatchMessage message = DispatchMessage.Parse(queued.MessageText);
+        if (message.Kind == DispatchKind.Plan)
+        {
+            int batches = await services.GetRequiredService<CampaignPlanner>().PlanAsync(message.CampaignId, cancellationToken);
+            return InvocationResult.WithLogs($"Campaign {message.CampaignId}: planned {batches} batches.");
+        }
+
+        DispatchSummary summary = await services.GetRequiredService<BatchDispatcher>().DispatchAsync(message, queued.DequeueCount, cancellationToken);
         return InvocationResult.WithLogs(
-            $"Campaign {summary.CampaignId} batch {summary.BatchId} (attempt {message.DequeueCount}): "
-            + $"{summary.Sent} sent, {summary.Skipped} skipped, {summary.Unknown} unknown.");
+            $"Campaign {summary.CampaignId} batch {summary.BatchNo} (attempt {queued.DequeueCount}): "
+            + $"{summary.Sent} sent, {summary.Skipped} skipped, {summary.Failed} failed, {summary.Unknown} unknown.");
     }
 }

@@ -3,9 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
 using Alerts.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Hosting;
 
@@ -55,15 +53,14 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         JsonObject payload = JsonNode.Parse(await ReadSampleAsync("queue-request.json"))!.AsObject();
         payload["Data"] = new JsonObject
         {
-            ["batch"] = JsonSerializer.Serialize(JsonSerializer.Serialize(new { campaignId = "c-1", batchId = "b-0007" })),
+            ["batch"] = JsonSerializer.Serialize(JsonSerializer.Serialize(new { campaignId = "c1", kind = "send", batchNo = 7 })),
         };
 
         HttpResponseMessage response = await PostAsync("/DispatchBatch", payload.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonObject envelope = await ReadEnvelopeAsync(response);
-        Assert.Contains("Campaign c-1 batch b-0007 (attempt 1)", envelope["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.NotEqual(default, _app.Services.GetRequiredService<BatchDispatcher>().LastDispatched);
+        Assert.Contains("Campaign c1 batch 7 (attempt 1)", envelope["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,14 +68,14 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
     {
         string payload = JsonSerializer.Serialize(new
         {
-            Data = new { batch = JsonSerializer.Serialize(new { campaignId = "c-2", batchId = "b-1" }) },
+            Data = new { batch = JsonSerializer.Serialize(new { campaignId = "c2", kind = "plan" }) },
             Metadata = new { DequeueCount = 2, Id = "abc" },
         });
 
         HttpResponseMessage response = await PostAsync("/DispatchBatch", payload);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("Campaign c-2 batch b-1 (attempt 2)", (await ReadEnvelopeAsync(response))["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Campaign c2: planned 0 batches", (await ReadEnvelopeAsync(response))["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Theory]

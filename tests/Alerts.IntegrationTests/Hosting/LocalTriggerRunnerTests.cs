@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
 using Alerts.Bills;
 using Alerts.Fakes;
 using Alerts.Infrastructure;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Hosting;
 
@@ -40,11 +38,15 @@ public sealed class LocalTriggerRunnerTests : IDisposable
         _ = app.CreateClient();
         QueueClient queue = DispatchQueue(app);
 
-        await queue.SendMessageAsync(JsonSerializer.Serialize(new { campaignId = "c-9", batchId = "b-1" }));
+        QueueClient poison = new(app.StorageConnectionString, app.NamePrefix + "dispatch-poison");
 
-        var dispatcher = app.Services.GetRequiredService<BatchDispatcher>();
-        await WaitUntilAsync(async () => dispatcher.LastDispatched != default
-                                         && (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+        // A plan for a campaign that does not exist is handled (nothing to plan) and deleted, not retried.
+        await queue.SendMessageAsync(JsonSerializer.Serialize(new { campaignId = "c9", kind = "plan" }));
+
+        await WaitUntilAsync(async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+        await Task.Delay(500);
+        Assert.Equal(0, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await poison.PeekMessagesAsync()).Value);
     }
 
     [Fact]
@@ -97,7 +99,7 @@ public sealed class LocalTriggerRunnerTests : IDisposable
         _ = app.CreateClient();
         QueueClient queue = DispatchQueue(app);
 
-        await queue.SendMessageAsync(JsonSerializer.Serialize(new { campaignId = "c-9", batchId = "b-1" }));
+        await queue.SendMessageAsync(JsonSerializer.Serialize(new { campaignId = "c9", kind = "plan" }));
         await Task.Delay(TimeSpan.FromSeconds(1));
 
         Assert.Single((await queue.PeekMessagesAsync()).Value);

@@ -24,6 +24,10 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
         _settings["Triggers:RunLocally"] = "false";
         _settings["Supporters:HashKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         // Loopback addresses nothing listens on: a test that needs postcodes.io or the Members API starts a fake.
+        _settings["Alerting:CharityName"] = "Refugee Rights Test";
+        _settings["Alerting:PublicBaseUrl"] = "https://alerts.example.org/";
+        _settings["Alerting:FromEmail"] = "alerts@example.org";
+        _settings["Alerting:UnsubscribeSigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         _settings["Parliament:BillsBaseAddress"] = "http://127.0.0.1:9/api/v1/";
         _settings["Supporters:PostcodesBaseAddress"] = "http://127.0.0.1:9/";
         _settings["Supporters:MembersBaseAddress"] = "http://127.0.0.1:9/api/";

@@ -1,0 +1,141 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Alerting;
+
+public sealed class AlertingOptions
+{
+    public const string SectionName = "Alerting";
+
+    /// <summary>Named in every message (PECR reg 23: never disguise the sender).</summary>
+    [Required, StringLength(60, MinimumLength = 2)]
+    public string CharityName { get; set; } = string.Empty;
+
+    /// <summary>The public address of this app (the function app's URL), for unsubscribe links and webhook callbacks.</summary>
+    [Required]
+    public Uri PublicBaseUrl { get; set; } = null!;
+
+    [Required, EmailAddress]
+    public string FromEmail { get; set; } = string.Empty;
+
+    /// <summary>Recipients per SendGrid request (and per dispatch batch): SendGrid's ceiling is 1000.</summary>
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>SMS sent per second (Twilio UK long codes take about 10 segments a second).</summary>
+    [Range(1, 400)]
+    public int SmsPerSecond { get; set; } = 10;
+
+    /// <summary>No SMS between these local (Europe/London) times; batches wait until the end.</summary>
+    public TimeOnly SmsQuietHoursStart { get; set; } = new(21, 0);
+
+    public TimeOnly SmsQuietHoursEnd { get; set; } = new(8, 0);
+
+    /// <summary>Key for signing unsubscribe links: base64 of at least 32 random bytes. Secret.</summary>
+    [Required]
+    public string UnsubscribeSigningKey { get; set; } = string.Empty;
+}
+
+public sealed class SendGridOptions
+{
+    public const string SectionName = "SendGrid";
+
+    /// <summary>Without a key, email goes to the local outbox.</summary>
+    public string? ApiKey { get; set; }
+
+    [Required]
+    public Uri Host { get; set; } = new("https://api.sendgrid.com");
+
+    /// <summary>One request carries many recipients, so waiting long is cheaper than an ambiguous timeout.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class TwilioOptions
+{
+    public const string SectionName = "Twilio";
+
+    /// <summary>The account (AC…). Without it, SMS goes to the local outbox.</summary>
+    public string? AccountSid { get; set; }
+
+    /// <summary>The primary auth token: signs webhooks, and authenticates sends when no API key is set.</summary>
+    public string? AuthToken { get; set; }
+
+    public string? ApiKeySid { get; set; }
+
+    public string? ApiKeySecret { get; set; }
+
+    public string? MessagingServiceSid { get; set; }
+
+    public string? From { get; set; }
+
+    /// <summary>Whether recipients can reply STOP (false for an alphanumeric sender ID: a link is added instead).</summary>
+    public bool SenderAcceptsReplies { get; set; } = true;
+
+    [Required]
+    public Uri BaseAddress { get; set; } = new("https://api.twilio.com/2010-04-01/");
+
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountSid);
+}
+
+internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>, IValidateOptions<TwilioOptions>, IValidateOptions<SendGridOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertingOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PublicBaseUrl is { IsAbsoluteUri: false })
+        {
+            failures.Add("Alerting:PublicBaseUrl must be an absolute URL (the function app's public address).");
+        }
+
+        try
+        {
+            if (Convert.FromBase64String(options.UnsubscribeSigningKey).Length < 32)
+            {
+                failures.Add("Alerting:UnsubscribeSigningKey must be base64 of at least 32 random bytes.");
+            }
+        }
+        catch (FormatException)
+        {
+            failures.Add("Alerting:UnsubscribeSigningKey is not base64 (is it an unresolved Key Vault reference?).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, TwilioOptions options)
+    {
+        if (!options.IsConfigured)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        bool apiKey = !string.IsNullOrWhiteSpace(options.ApiKeySid) && !string.IsNullOrWhiteSpace(options.ApiKeySecret);
+        if (string.IsNullOrWhiteSpace(options.AuthToken))
+        {
+            failures.Add("Twilio:AuthToken is required with Twilio:AccountSid: webhooks are signed with it.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.MessagingServiceSid) == string.IsNullOrWhiteSpace(options.From))
+        {
+            failures.Add("Set exactly one of Twilio:MessagingServiceSid and Twilio:From.");
+        }
+
+        if (!apiKey && (!string.IsNullOrWhiteSpace(options.ApiKeySid) || !string.IsNullOrWhiteSpace(options.ApiKeySecret)))
+        {
+            failures.Add("Twilio:ApiKeySid and Twilio:ApiKeySecret go together.");
+        }
+
+        failures.AddRange(new[] { options.AuthToken, options.ApiKeySecret }
+            .Where(v => v?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
+            .Select(_ => "A Twilio secret is an unresolved Key Vault reference."));
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public ValidateOptionsResult Validate(string? name, SendGridOptions options) =>
+        options.ApiKey?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true
+            ? ValidateOptionsResult.Fail("SendGrid:ApiKey is an unresolved Key Vault reference.")
+            : ValidateOptionsResult.Success;
+}

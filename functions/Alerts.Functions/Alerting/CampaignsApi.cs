@@ -1,0 +1,176 @@
+using Alerts.Storage;
+using Alerts.Supporters;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Alerts.Alerting;
+
+public sealed record CampaignResponse(string Id, CampaignContent Content, CampaignState State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DateTimeOffset? ScheduledAt, string? ApprovedBy, string? RuleId, int BatchesPlanned, bool PlanningComplete);
+
+public sealed record SendRequest(DateTimeOffset? ScheduledAt);
+
+public sealed record ApproveRequest(string? ApprovedBy);
+
+public sealed record PreviewRequest(string? SupporterId);
+
+public sealed record TestSendRequest(IReadOnlyList<string>? Emails, IReadOnlyList<string>? Phones);
+
+public sealed record RecipientStatus(string SupporterId, Channel Channel, DeliveryStatus Status, string? ErrorCode, DateTimeOffset UpdatedAt, string DeliveryId);
+
+public sealed record AlertRuleResponse(string Id, AlertRuleDefinition Definition, DateTimeOffset CreatedAt);
+
+/// <summary>Staff endpoints for campaigns, alert rules and the local outbox.</summary>
+internal static class CampaignsApi
+{
+    public static RouteGroupBuilder MapCampaignsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/campaigns", CreateAsync).WithName("CreateCampaign");
+        api.MapGet("/campaigns", ListAsync).WithName("ListCampaigns");
+        api.MapGet("/campaigns/{id}", GetAsync).WithName("GetCampaign");
+        api.MapPut("/campaigns/{id}", EditAsync).WithName("EditCampaign");
+        api.MapPost("/campaigns/{id}/preview", PreviewAsync).WithName("PreviewCampaign");
+        api.MapPost("/campaigns/{id}/test-send", TestSendAsync).WithName("TestSendCampaign");
+        api.MapPost("/campaigns/{id}/approve", ApproveAsync).WithName("ApproveCampaign");
+        api.MapPost("/campaigns/{id}/send", SendAsync).WithName("SendCampaign");
+        api.MapPost("/campaigns/{id}/cancel", CancelAsync).WithName("CancelCampaign");
+        api.MapPost("/campaigns/{id}/resend-unknown", ResendUnknownAsync).WithName("ResendUnknownDeliveries");
+        api.MapGet("/campaigns/{id}/report", ReportAsync).WithName("GetCampaignReport");
+        api.MapGet("/campaigns/{id}/recipients/{supporterId}", RecipientAsync).WithName("GetRecipientStatus");
+        api.MapGet("/campaigns/{id}/outbox", OutboxAsync).WithName("ReadOutbox");
+        api.MapPost("/alert-rules", CreateRuleAsync).WithName("CreateAlertRule");
+        api.MapGet("/alert-rules", ListRulesAsync).WithName("ListAlertRules");
+        api.MapDelete("/alert-rules/{id}", DeleteRuleAsync).WithName("DeleteAlertRule");
+        return api;
+    }
+
+    private static async Task<Results<Created<CampaignResponse>, ValidationProblem>> CreateAsync(
+        CampaignContent content, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, cancellationToken: cancellationToken);
+        return outcome.Change == CampaignChange.Invalid
+            ? TypedResults.ValidationProblem(outcome.Errors!)
+            : TypedResults.Created($"/api/v1/campaigns/{outcome.Campaign!.Id}", ToResponse(outcome.Campaign));
+    }
+
+    private static async Task<Ok<List<CampaignResponse>>> ListAsync(CampaignStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await store.ListAsync(cancellationToken: cancellationToken)).Select(ToResponse).ToList());
+
+    private static async Task<Results<Ok<CampaignResponse>, NotFound>> GetAsync(string id, CampaignStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } campaign ? TypedResults.Ok(ToResponse(campaign)) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> EditAsync(
+        string id, CampaignContent content, CampaignService campaigns, CancellationToken cancellationToken) =>
+        Map(await campaigns.EditDraftAsync(id, content, cancellationToken), "Only drafts can be edited.");
+
+    private static async Task<Results<Ok<IReadOnlyDictionary<Channel, ChannelPreview>>, NotFound>> PreviewAsync(
+        string id, PreviewRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
+        await campaigns.PreviewAsync(id, request.SupporterId, cancellationToken) is { } preview ? TypedResults.Ok(preview) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<IReadOnlyList<string>>, NotFound, ValidationProblem>> TestSendAsync(
+        string id, TestSendRequest request, CampaignService campaigns, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        List<string> emails = [], phones = [];
+        foreach (string email in request.Emails ?? [])
+        {
+            if (ContactValidation.NormaliseEmail(email, out _) is { } valid) { emails.Add(valid); } else { errors["emails"] = ["Each must be a valid email address."]; }
+        }
+
+        foreach (string phone in request.Phones ?? [])
+        {
+            if (ContactValidation.NormaliseMobile(phone, out _) is { } valid) { phones.Add(valid); } else { errors["phones"] = ["Each must be a valid mobile number."]; }
+        }
+
+        if (emails.Count + phones.Count is 0 or > 10)
+        {
+            errors["emails"] = ["Give 1 to 10 test addresses in all."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await campaigns.TestSendAsync(id, emails, phones, cancellationToken) is { } outcomes ? TypedResults.Ok(outcomes) : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> ApproveAsync(
+        string id, ApproveRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
+        Map(await campaigns.ApproveAsync(id, request.ApprovedBy ?? "staff", cancellationToken), "Only a draft can be approved.");
+
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> SendAsync(
+        string id, SendRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
+        Map(await campaigns.SendAsync(id, request.ScheduledAt, cancellationToken), "Only an approved (or scheduled) campaign can be sent.");
+
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> CancelAsync(
+        string id, CampaignService campaigns, CancellationToken cancellationToken) =>
+        Map(await campaigns.CancelAsync(id, cancellationToken), "A completed, failed or cancelled campaign cannot be cancelled.");
+
+    private static async Task<Ok<int>> ResendUnknownAsync(string id, CampaignService campaigns, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await campaigns.ResendUnknownAsync(id, cancellationToken));
+
+    private static async Task<Results<Ok<CampaignReport>, NotFound>> ReportAsync(string id, CampaignService campaigns, CancellationToken cancellationToken) =>
+        await campaigns.ReportAsync(id, cancellationToken) is { } report ? TypedResults.Ok(report) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<List<RecipientStatus>>, NotFound>> RecipientAsync(
+        string id, string supporterId, DeliveryLedger ledger, CancellationToken cancellationToken)
+    {
+        var statuses = new List<RecipientStatus>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            if (await ledger.GetAsync(id, channel, supporterId, cancellationToken) is { } delivery)
+            {
+                statuses.Add(new RecipientStatus(supporterId, channel, delivery.Status, delivery.ErrorCode, delivery.UpdatedAt, delivery.DeliveryId));
+            }
+        }
+
+        return statuses.Count > 0 ? TypedResults.Ok(statuses) : TypedResults.NotFound();
+    }
+
+    private static async Task<Ok<IReadOnlyList<OutboxMessage>>> OutboxAsync(string id, AlertsStorage storage, CancellationToken cancellationToken, int limit = 100) =>
+        TypedResults.Ok(await OutboxChannel.ReadAsync(storage, id, Math.Clamp(limit, 1, 1000), cancellationToken));
+
+    private static async Task<Results<Created<AlertRuleResponse>, ValidationProblem>> CreateRuleAsync(
+        AlertRuleDefinition definition, AlertRuleStore rules, SegmentStore segments, TimeProvider time, CancellationToken cancellationToken)
+    {
+        Dictionary<string, string[]> errors = definition.Validate();
+        foreach ((string key, string[] value) in MessageRenderer.Validate(definition.Campaign))
+        {
+            errors["campaign." + key] = value;
+        }
+
+        if (!errors.ContainsKey("campaign.segmentId") && await segments.GetAsync(definition.Campaign.SegmentId, cancellationToken) is null)
+        {
+            errors["campaign.segmentId"] = ["No segment has this id."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        AlertRule rule = await rules.AddAsync(definition, time.GetUtcNow(), cancellationToken);
+        return TypedResults.Created($"/api/v1/alert-rules/{rule.Id}", new AlertRuleResponse(rule.Id, rule.Definition, rule.CreatedAt));
+    }
+
+    private static async Task<Ok<List<AlertRuleResponse>>> ListRulesAsync(AlertRuleStore rules, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await rules.ListAsync(cancellationToken)).Select(r => new AlertRuleResponse(r.Id, r.Definition, r.CreatedAt)).ToList());
+
+    private static async Task<Results<NoContent, NotFound>> DeleteRuleAsync(string id, AlertRuleStore rules, CancellationToken cancellationToken) =>
+        await rules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>> Map(CampaignOutcome outcome, string wrongState) =>
+        outcome.Change switch
+        {
+            CampaignChange.Done => TypedResults.Ok(ToResponse(outcome.Campaign!)),
+            CampaignChange.NotFound => TypedResults.NotFound(),
+            CampaignChange.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
+            _ => TypedResults.Conflict(new ProblemDetailsLite("Campaign is " + outcome.Campaign!.State, wrongState, 409)),
+        };
+
+    private static CampaignResponse ToResponse(Campaign c) =>
+        new(c.Id, c.Content, c.State, c.CreatedAt, c.UpdatedAt, c.ScheduledAt, c.ApprovedBy, c.RuleId, c.Plan.NextBatch, c.Plan.Complete);
+}
+
+/// <summary>A problem details body for typed results that are not validation problems.</summary>
+public sealed record ProblemDetailsLite(string Title, string Detail, int Status);

@@ -1,0 +1,19 @@
+using Alerts.Alerting;
+using Alerts.Hosting;
+
+namespace Alerts.Triggers;
+
+internal static class StartScheduledCampaignsTrigger
+{
+    public const string FunctionName = "StartScheduledCampaigns";
+
+    public static IEndpointRouteBuilder MapStartScheduledCampaignsTrigger(this IEndpointRouteBuilder app) =>
+        app.MapInvocation(FunctionName, StartAsync);
+
+    private static async Task<InvocationResult> StartAsync(
+        InvocationRequest invocation, FunctionDefinition function, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        int started = await services.GetRequiredService<CampaignService>().StartDueAsync(cancellationToken);
+        return InvocationResult.WithLogs($"Started {started} scheduled campaigns.");
+    }
+}
