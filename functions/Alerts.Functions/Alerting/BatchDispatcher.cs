@@ -142,10 +142,9 @@ internal sealed partial class BatchDispatcher(
     private async Task SendChannelAsync(Campaign campaign, CampaignBatch batch, Channel channel, Counts counts, CancellationToken cancellationToken)
     {
         IAlertChannel sender = channels.Single(c => c.Kind == channel);
-        var reserved = new List<(OutgoingMessage Message, Supporter Supporter)>();
+        var eligible = new List<(OutgoingMessage Message, Supporter Supporter)>();
         foreach (string supporterId in batch.SupporterIds)
         {
-            DateTimeOffset now = time.GetUtcNow();
             Supporter? supporter = (await supporters.GetAsync(supporterId, cancellationToken))?.Supporter;
             string? skip = supporter is null ? "erased"
                 : !supporter.CanReceive(channel) ? "no-consent"
@@ -153,29 +152,39 @@ internal sealed partial class BatchDispatcher(
                 : null;
             if (skip is not null)
             {
-                await ledger.RecordSkippedAsync(campaign.Id, channel, supporterId, batch.BatchNo, skip, now, cancellationToken);
+                await ledger.RecordSkippedAsync(campaign.Id, channel, supporterId, batch.BatchNo, skip, time.GetUtcNow(), cancellationToken);
                 counts.Skipped++;
                 continue;
             }
 
-            if (!await ledger.TryReserveAsync(campaign.Id, channel, supporterId, batch.BatchNo, now, cancellationToken))
-            {
-                continue; // already sent, failed or unknown: never twice
-            }
-
             Personalisation values = renderer.For(supporter!, channel, campaign.Content);
-            reserved.Add((new OutgoingMessage(
+            eligible.Add((new OutgoingMessage(
                 DeliveryIds.For(campaign.Id, channel, supporterId), supporterId, supporter!.AddressFor(channel)!,
                 supporter.FirstName, values, channel == Channel.Sms ? renderer.Sms(campaign.Content.Sms!, values) : null), supporter));
         }
 
+        // Reserve just before each provider call, so a crash leaves at most one call's recipients unknown.
         bool deferred = false;
-        foreach (var chunk in reserved.Chunk(sender.MaxMessagesPerCall))
+        foreach (var chunk in eligible.Chunk(sender.MaxMessagesPerCall))
         {
-            IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, chunk.Select(c => c.Message).ToList(), cancellationToken);
-            for (int i = 0; i < chunk.Length; i++)
+            var reserved = new List<(OutgoingMessage Message, Supporter Supporter)>(chunk.Length);
+            foreach (var candidate in chunk)
             {
-                deferred |= await RecordAsync(campaign.Id, channel, chunk[i].Message, chunk[i].Supporter, results[i], counts, cancellationToken);
+                if (await ledger.TryReserveAsync(campaign.Id, channel, candidate.Message.SupporterId, batch.BatchNo, time.GetUtcNow(), cancellationToken))
+                {
+                    reserved.Add(candidate); // otherwise already sent, failed or unknown: never twice
+                }
+            }
+
+            if (reserved.Count == 0)
+            {
+                continue;
+            }
+
+            IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, reserved.Select(c => c.Message).ToList(), cancellationToken);
+            for (int i = 0; i < reserved.Count; i++)
+            {
+                deferred |= await RecordAsync(campaign.Id, channel, reserved[i].Message, reserved[i].Supporter, results[i], counts, cancellationToken);
             }
         }
 

@@ -43,7 +43,7 @@ internal sealed partial class SendGridEmailChannel(
         else
         {
             // Placeholders become per-recipient substitutions, HTML-encoded in the HTML body only.
-            message.SetSubject(EmailTemplates.ToSubstitutionTags(email.Subject!, html: false));
+            message.SetGlobalSubject(EmailTemplates.ToSubstitutionTags(email.Subject!, html: false));
             message.AddContent(MimeType.Text, EmailTemplates.ToSubstitutionTags(email.Text!, html: false));
             message.AddContent(MimeType.Html, EmailTemplates.ToSubstitutionTags(email.Html!, html: true));
         }

@@ -94,7 +94,8 @@ internal sealed partial class TwilioSmsChannel(
 {
     public Supporters.Channel Kind => Supporters.Channel.Sms;
 
-    public int MaxMessagesPerCall => 1000;
+    /// <summary>One at a time: each SMS is its own request, reserved in the ledger just before it is made.</summary>
+    public int MaxMessagesPerCall => 1;
 
     public async Task<IReadOnlyList<DeliveryResult>> SendAsync(
         CampaignContent campaign, string campaignId, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken = default)

@@ -67,7 +67,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
         JsonArray personalizations = body["personalizations"]!.AsArray();
         Check(personalizations.Count is > 0 and <= 1000, $"{personalizations.Count} personalizations");
         Check(body["from"]?["email"] is not null, "no from");
-        Check(body["template_id"] is not null || (body["subject"] is not null && body["content"]?.AsArray().Count == 2), "no content");
+        bool subjectEverywhere = body["subject"] is not null || personalizations.All(p => p!["subject"] is not null);
+        Check(body["template_id"] is not null || (subjectEverywhere && body["content"]?.AsArray().Count == 2), "no subject or content for every personalization");
         var seen = new HashSet<string>();
         var recipients = new List<(string, string, JsonObject)>();
         foreach (JsonObject p in personalizations.Select(p => p!.AsObject()))
