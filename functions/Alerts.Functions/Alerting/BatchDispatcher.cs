@@ -142,24 +142,33 @@ internal sealed partial class BatchDispatcher(
     private async Task SendChannelAsync(Campaign campaign, CampaignBatch batch, Channel channel, Counts counts, CancellationToken cancellationToken)
     {
         IAlertChannel sender = channels.Single(c => c.Kind == channel);
+
+        // Consent and suppression are read now, per recipient, a few at a time; order is kept.
+        var checks = new (Supporter? Supporter, string? Skip)[batch.SupporterIds.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, checks.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                Supporter? supporter = (await supporters.GetAsync(batch.SupporterIds[i], token))?.Supporter;
+                checks[i] = (supporter, supporter is null ? "erased"
+                    : !supporter.CanReceive(channel) ? "no-consent"
+                    : await supporters.FindSuppressionAsync(channel, supporter.AddressFor(channel)!, token) is not null ? "suppressed"
+                    : null);
+            });
+
         var eligible = new List<(OutgoingMessage Message, Supporter Supporter)>();
-        foreach (string supporterId in batch.SupporterIds)
+        for (int i = 0; i < checks.Length; i++)
         {
-            Supporter? supporter = (await supporters.GetAsync(supporterId, cancellationToken))?.Supporter;
-            string? skip = supporter is null ? "erased"
-                : !supporter.CanReceive(channel) ? "no-consent"
-                : await supporters.FindSuppressionAsync(channel, supporter.AddressFor(channel)!, cancellationToken) is not null ? "suppressed"
-                : null;
+            (Supporter? supporter, string? skip) = checks[i];
             if (skip is not null)
             {
-                await ledger.RecordSkippedAsync(campaign.Id, channel, supporterId, batch.BatchNo, skip, time.GetUtcNow(), cancellationToken);
+                await ledger.RecordSkippedAsync(campaign.Id, channel, batch.SupporterIds[i], batch.BatchNo, skip, time.GetUtcNow(), cancellationToken);
                 counts.Skipped++;
                 continue;
             }
 
             Personalisation values = renderer.For(supporter!, channel, campaign.Content);
             eligible.Add((new OutgoingMessage(
-                DeliveryIds.For(campaign.Id, channel, supporterId), supporterId, supporter!.AddressFor(channel)!,
+                DeliveryIds.For(campaign.Id, channel, supporter!.Id), supporter.Id, supporter.AddressFor(channel)!,
                 supporter.FirstName, values, channel == Channel.Sms ? renderer.Sms(campaign.Content.Sms!, values) : null), supporter));
         }
 
@@ -167,25 +176,15 @@ internal sealed partial class BatchDispatcher(
         bool deferred = false;
         foreach (var chunk in eligible.Chunk(sender.MaxMessagesPerCall))
         {
-            var reserved = new List<(OutgoingMessage Message, Supporter Supporter)>(chunk.Length);
-            foreach (var candidate in chunk)
-            {
-                if (await ledger.TryReserveAsync(campaign.Id, channel, candidate.Message.SupporterId, batch.BatchNo, time.GetUtcNow(), cancellationToken))
-                {
-                    reserved.Add(candidate); // otherwise already sent, failed or unknown: never twice
-                }
-            }
-
+            var claimed = (await ledger.TryReserveManyAsync(campaign.Id, channel, chunk.Select(c => c.Message.SupporterId).ToList(), batch.BatchNo, time.GetUtcNow(), cancellationToken)).ToHashSet();
+            var reserved = chunk.Where(c => claimed.Contains(c.Message.SupporterId)).ToList(); // the rest: already sent, failed or unknown
             if (reserved.Count == 0)
             {
                 continue;
             }
 
             IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, reserved.Select(c => c.Message).ToList(), cancellationToken);
-            for (int i = 0; i < reserved.Count; i++)
-            {
-                deferred |= await RecordAsync(campaign.Id, channel, reserved[i].Message, reserved[i].Supporter, results[i], counts, cancellationToken);
-            }
+            deferred |= await RecordAsync(campaign.Id, channel, reserved, results, counts, cancellationToken);
         }
 
         if (deferred)
@@ -222,35 +221,44 @@ internal sealed partial class BatchDispatcher(
         return results;
     }
 
-    /// <summary>Records one outcome. True when the message is deferred (to be taken again on redelivery).</summary>
-    private async Task<bool> RecordAsync(string campaignId, Channel channel, OutgoingMessage message, Supporter supporter, DeliveryResult result, Counts counts, CancellationToken cancellationToken)
+    /// <summary>Records the outcomes of one provider call. True when some message is deferred (taken again on redelivery).</summary>
+    private async Task<bool> RecordAsync(
+        string campaignId, Channel channel, List<(OutgoingMessage Message, Supporter Supporter)> sent, IReadOnlyList<DeliveryResult> results, Counts counts, CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
-        switch (result)
+        var outcomes = new List<(string, DeliveryStatus, string?, string?)>(sent.Count);
+        for (int i = 0; i < sent.Count; i++)
         {
-            case DeliveryResult.Accepted accepted:
-                await ledger.RecordAsync(campaignId, channel, message.SupporterId, DeliveryStatus.Sent, accepted.ProviderId, null, now, cancellationToken);
-                counts.Sent++;
-                return false;
-            case DeliveryResult.Rejected rejected:
-                await ledger.RecordAsync(campaignId, channel, message.SupporterId, DeliveryStatus.Failed, null, rejected.Code, now, cancellationToken);
-                if (rejected.Suppress)
-                {
-                    await supporters.SuppressAsync(channel, supporter.AddressFor(channel)!, "provider-" + rejected.Code, "provider", now, cancellationToken);
-                }
+            (OutgoingMessage message, Supporter supporter) = sent[i];
+            switch (results[i])
+            {
+                case DeliveryResult.Accepted accepted:
+                    outcomes.Add((message.SupporterId, DeliveryStatus.Sent, accepted.ProviderId, null));
+                    counts.Sent++;
+                    break;
+                case DeliveryResult.Rejected rejected:
+                    outcomes.Add((message.SupporterId, DeliveryStatus.Failed, null, rejected.Code));
+                    if (rejected.Suppress)
+                    {
+                        await supporters.SuppressAsync(channel, supporter.AddressFor(channel)!, "provider-" + rejected.Code, "provider", now, cancellationToken);
+                    }
 
-                counts.Failed++;
-                return false;
-            case DeliveryResult.Deferred:
-                await ledger.RecordAsync(campaignId, channel, message.SupporterId, DeliveryStatus.Deferred, null, null, now, cancellationToken);
-                counts.Deferred++;
-                return true;
-            default:
-                await ledger.RecordAsync(campaignId, channel, message.SupporterId, DeliveryStatus.Unknown, null, ((DeliveryResult.Unknown)result).Reason, now, cancellationToken);
-                LogUnknown(logger, message.DeliveryId, ((DeliveryResult.Unknown)result).Reason);
-                counts.Unknown++;
-                return false;
+                    counts.Failed++;
+                    break;
+                case DeliveryResult.Deferred:
+                    outcomes.Add((message.SupporterId, DeliveryStatus.Deferred, null, null));
+                    counts.Deferred++;
+                    break;
+                case DeliveryResult.Unknown unknown:
+                    outcomes.Add((message.SupporterId, DeliveryStatus.Unknown, null, unknown.Reason));
+                    LogUnknown(logger, message.DeliveryId, unknown.Reason);
+                    counts.Unknown++;
+                    break;
+            }
         }
+
+        await ledger.RecordManyAsync(campaignId, channel, outcomes, now, cancellationToken);
+        return outcomes.Any(o => o.Item2 == DeliveryStatus.Deferred);
     }
 
     private sealed class Counts

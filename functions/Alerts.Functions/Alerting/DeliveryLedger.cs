@@ -53,6 +53,9 @@ internal static class DeliveryIds
 /// </summary>
 internal sealed class DeliveryLedger(AlertsStorage storage)
 {
+    /// <summary>Table Storage takes at most 100 actions in one transaction (Azurite does not enforce it; we do).</summary>
+    public const int MaxTransaction = 100;
+
     private readonly TableClient _deliveries = storage.Table(Tables.Deliveries);
 
     /// <summary>
@@ -87,6 +90,57 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
                 return false;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>
+    /// Claims many recipients at once: every row of a campaign is in its partition, so up to 100 claims go in
+    /// one transaction. A transaction fails whole if any row exists; then each is claimed on its own.
+    /// Returns the supporter ids this call may send to.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> TryReserveManyAsync(
+        string campaignId, Channel channel, IReadOnlyList<string> supporterIds, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var reserved = new List<string>(supporterIds.Count);
+        foreach (string[] chunk in supporterIds.Chunk(MaxTransaction))
+        {
+            try
+            {
+                await _deliveries.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(campaignId, Key(channel, id)) { ["Status"] = DeliveryStatus.Sending.ToString(), ["BatchNo"] = batchNo, ["UpdatedAt"] = now })),
+                    cancellationToken);
+                reserved.AddRange(chunk);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (string id in chunk)
+                {
+                    if (await TryReserveAsync(campaignId, channel, id, batchNo, now, cancellationToken))
+                    {
+                        reserved.Add(id);
+                    }
+                }
+            }
+        }
+
+        return reserved;
+    }
+
+    /// <summary>Records many outcomes, up to 100 per transaction (all rows of a campaign share a partition).</summary>
+    public async Task RecordManyAsync(
+        string campaignId, Channel channel, IReadOnlyList<(string SupporterId, DeliveryStatus Status, string? ProviderId, string? ErrorCode)> outcomes,
+        DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in outcomes.Chunk(MaxTransaction))
+        {
+            await _deliveries.SubmitTransactionAsync(chunk.Select(o => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                new TableEntity(campaignId, Key(channel, o.SupporterId))
+                {
+                    ["Status"] = o.Status.ToString(),
+                    ["ProviderId"] = o.ProviderId,
+                    ["ErrorCode"] = o.ErrorCode,
+                    ["UpdatedAt"] = now,
+                })), cancellationToken);
         }
     }
 

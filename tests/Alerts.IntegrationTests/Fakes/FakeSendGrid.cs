@@ -30,6 +30,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     public int Requests => _requests;
 
+    /// <summary>Added to every answer, to stand for the network and SendGrid's own time (benchmarks).</summary>
+    public TimeSpan Latency { get; set; }
+
     public ConcurrentBag<string> ShapeErrors { get; } = [];
 
     /// <summary>Every recipient SendGrid took, with the delivery id and the personalised values it got.</summary>
@@ -89,7 +92,7 @@ public sealed class FakeSendGrid : IAsyncDisposable
             }
         }
 
-        if (reply.Delay is { } delay)
+        if ((reply.Delay ?? TimeSpan.Zero) + Latency is { Ticks: > 0 } delay)
         {
             await Task.Delay(delay);
         }

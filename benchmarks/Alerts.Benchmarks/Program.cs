@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Alerts.Alerting;
+using Alerts.Fakes;
+using Alerts.Infrastructure;
+using Alerts.Supporters;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+
+// Dispatch benchmark: seeds N supporters into Azurite, runs a real email campaign through planning, the
+// dispatch queue and DispatchBatch against a loopback SendGrid, and compares it with a naive baseline
+// that makes one provider request per recipient. Usage: dotnet run -c Release --project benchmarks/Alerts.Benchmarks -- [N ...]
+namespace Alerts.Benchmarks;
+
+internal static class Benchmark
+{
+    /// <summary>What a real SendGrid call costs beyond loopback: network and API time, a modest 50 ms.</summary>
+    private static readonly TimeSpan ProviderLatency = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Requests the baseline keeps in flight: generous, as a fan-out of per-message functions would be.</summary>
+    private const int BaselineParallelism = 16;
+
+    public static async Task Main(string[] args)
+    {
+        // WebApplicationFactory finds the app's content root from this setting outside a test host.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ALERTS_FUNCTIONS", Path.Combine(RepoPaths.Root, "functions", "Alerts.Functions"));
+        int[] sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : [10_000, 100_000];
+        Console.WriteLine($"Provider latency {ProviderLatency.TotalMilliseconds} ms; campaign: 4 batches in flight; baseline: {BaselineParallelism} requests in flight.");
+        Console.WriteLine("| N | seed (s) | read segment: floor (s) | campaign (s) | SendGrid requests | ceil(N/1000) | peak managed heap (MB) | baseline (s) | baseline requests | baseline / campaign |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (int n in sizes)
+        {
+            Console.WriteLine(await RunAsync(n));
+        }
+    }
+
+    public static async Task<string> RunAsync(int n)
+    {
+        await using FakeSendGrid sendGrid = await FakeSendGrid.StartAsync();
+        sendGrid.Latency = ProviderLatency;
+        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
+            .WithSetting("SendGrid:ApiKey", FakeSendGrid.ApiKey)
+            .WithSetting("SendGrid:Host", sendGrid.Host.ToString())
+            .WithSetting("Logging:LogLevel:Default", "Warning");
+        HttpClient client = app.CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(10);
+        IServiceProvider services = app.Services;
+
+        var seed = Stopwatch.StartNew();
+        await SeedAsync(services, n);
+        seed.Stop();
+
+        var segments = services.GetRequiredService<SegmentStore>();
+        var definition = new SegmentDefinition { Name = "bench", TagsAny = ["asylum"], Channels = [Channel.Email] };
+        Segment segment = await segments.CreateAsync(definition, DateTimeOffset.UtcNow);
+
+        var floor = Stopwatch.StartNew();
+        int members = 0;
+        await foreach (IndexRow _ in services.GetRequiredService<SegmentEvaluator>().MembersAsync(definition))
+        {
+            members++;
+        }
+
+        floor.Stop();
+
+        var campaigns = services.GetRequiredService<CampaignService>();
+        CampaignOutcome draft = await campaigns.CreateDraftAsync(new CampaignContent
+        {
+            Name = "bench", SegmentId = segment.Id, Channels = [Channel.Email],
+            Email = new EmailContent(null, "Hello {{first_name}}", "<p>{{first_name}}</p><a href=\"{{unsubscribe_link}}\">unsubscribe</a>", "{{first_name}} {{unsubscribe_link}}"),
+        });
+        string id = draft.Campaign!.Id;
+        await campaigns.ApproveAsync(id, "bench");
+
+        using var heap = new PeakHeap();
+        var run = Stopwatch.StartNew();
+        await campaigns.SendAsync(id, null);
+        await PumpAsync(app, client);
+        run.Stop();
+        int campaignRequests = sendGrid.Requests;
+        long peakMb = heap.PeakBytes / (1024 * 1024);
+
+        var baseline = Stopwatch.StartNew();
+        await NaiveBaselineAsync(services, definition, sendGrid.Host);
+        baseline.Stop();
+        int baselineRequests = sendGrid.Requests - campaignRequests;
+
+        if (members != n || sendGrid.Delivered.Count != 2 * n)
+        {
+            throw new InvalidOperationException($"expected {n} members and {2 * n} deliveries, got {members} and {sendGrid.Delivered.Count}");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {n:N0} | {seed.Elapsed.TotalSeconds:F1} | {floor.Elapsed.TotalSeconds:F2} | {run.Elapsed.TotalSeconds:F1} | {campaignRequests} | {(n + 999) / 1000} | {peakMb} | {baseline.Elapsed.TotalSeconds:F1} | {baselineRequests} | {baseline.Elapsed / run.Elapsed:F1}× |");
+    }
+
+    /// <summary>Writes supporters straight through the store (not the import endpoint), 32 at a time.</summary>
+    private static async Task SeedAsync(IServiceProvider services, int n)
+    {
+        var store = services.GetRequiredService<SupporterStore>();
+        var hasher = services.GetRequiredService<ContactHasher>();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var consent = new ChannelConsent(ConsentStatus.Granted, LawfulBasis.Consent, "bench", now);
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, token) =>
+        {
+            string email = $"bench{i}@example.org";
+            var supporter = new Supporter(hasher.NewSupporterId(Channel.Email, email), "B" + i, null, email, null, null, null, null, null,
+                EnrichmentStatus.None, ["asylum"], consent, ChannelConsent.None, now, now);
+            await store.TrySaveAsync(supporter, null, default, token);
+        });
+    }
+
+    /// <summary>What the host does: take messages off the dispatch queue and POST them to /DispatchBatch, four at a time.</summary>
+    private static async Task PumpAsync(AlertsAppFactory app, HttpClient client)
+    {
+        var queue = new QueueClient(app.StorageConnectionString, app.NamePrefix + "dispatch", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        while ((await queue.ReceiveMessagesAsync(4, TimeSpan.FromMinutes(10))).Value is { Length: > 0 } messages)
+        {
+            await Parallel.ForEachAsync(messages, async (message, token) =>
+            {
+                string envelope = JsonSerializer.Serialize(new { Data = new { batch = JsonSerializer.Serialize(message.MessageText) }, Metadata = new { DequeueCount = "1" } });
+                HttpResponseMessage response = await client.PostAsync(new Uri("/DispatchBatch", UriKind.Relative), new StringContent(envelope, Encoding.UTF8, "application/json"), token);
+                response.EnsureSuccessStatusCode();
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, token);
+            });
+        }
+    }
+
+    /// <summary>
+    /// One request per recipient, as a per-message output binding would do: read the supporter, check
+    /// suppression, claim a ledger row, and POST a one-recipient mail/send, sixteen in flight.
+    /// </summary>
+    private static async Task NaiveBaselineAsync(IServiceProvider services, SegmentDefinition definition, Uri sendGridHost)
+    {
+        var store = services.GetRequiredService<SupporterStore>();
+        var ledger = services.GetRequiredService<DeliveryLedger>();
+        using var http = new HttpClient { BaseAddress = sendGridHost };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FakeSendGrid.ApiKey);
+        string campaignId = "naive" + Guid.NewGuid().ToString("N")[..8];
+        await Parallel.ForEachAsync(services.GetRequiredService<SegmentEvaluator>().MembersAsync(definition), new ParallelOptions { MaxDegreeOfParallelism = BaselineParallelism },
+            async (row, token) =>
+            {
+                Supporter supporter = (await store.GetAsync(row.SupporterId, token))!.Value.Supporter;
+                if (await store.FindSuppressionAsync(Channel.Email, supporter.Email!, token) is not null
+                    || !await ledger.TryReserveAsync(campaignId, Channel.Email, supporter.Id, 0, DateTimeOffset.UtcNow, token))
+                {
+                    return;
+                }
+
+                var body = new
+                {
+                    personalizations = new[]
+                    {
+                        new
+                        {
+                            to = new[] { new { email = supporter.Email } },
+                            headers = new Dictionary<string, string> { ["List-Unsubscribe"] = "<https://example.org/u>", ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" },
+                            custom_args = new Dictionary<string, string> { ["delivery_id"] = campaignId + supporter.Id, ["campaign_id"] = campaignId },
+                        },
+                    },
+                    from = new { email = "alerts@example.org" },
+                    subject = "Hello " + supporter.FirstName,
+                    content = new[] { new { type = "text/plain", value = "x" }, new { type = "text/html", value = "<p>x</p>" } },
+                };
+                using HttpResponseMessage response = await http.PostAsync(new Uri("/v3/mail/send", UriKind.Relative),
+                    new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"), token);
+                await ledger.RecordAsync(campaignId, Channel.Email, supporter.Id, DeliveryStatus.Sent, null, null, DateTimeOffset.UtcNow, token);
+            });
+    }
+
+    /// <summary>Samples the managed heap while the campaign runs.</summary>
+    private sealed class PeakHeap : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _peak;
+
+        public PeakHeap() => _timer = new Timer(_ => Interlocked.Exchange(ref _peak, Math.Max(Interlocked.Read(ref _peak), GC.GetTotalMemory(false))), null, 0, 50);
+
+        public long PeakBytes => Interlocked.Read(ref _peak);
+
+        public void Dispose() => _timer.Dispose();
+    }
+}
