@@ -6,6 +6,7 @@ using Alerts.Hosting;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Alerts.Triggers;
+using Alerts.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -29,10 +30,13 @@ builder.AddBills();           // Parliament Bills API client, watch list, change
 builder.AddSupporters();      // supporters, consent, suppression, segments, postcode to MP
 builder.AddAlerting();        // campaigns, alert rules, dispatch through SendGrid, Twilio or the local outbox
 
+builder.AddWebhooks();        // SendGrid and Twilio callbacks, one-click unsubscribe
+
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRateLimiter();
 
 app.MapGet("/", () => "Alerts is running.").ExcludeFromDescription(); // the host's readiness probe
 app.MapHealth();              // GET /api/health        (Health function, anonymous)
@@ -40,6 +44,8 @@ app.MapWatchBillsTrigger();   // POST /WatchBills       (timer, from the host or
 app.MapDispatchBatchTrigger(); // POST /DispatchBatch   (queue, from the host or the local runner)
 app.MapStartScheduledCampaignsTrigger(); // POST /StartScheduledCampaigns (timer, every minute)
 app.MapStaffApi();            // /api/v1/...            (StaffApi function, function key)
+app.MapWebhooks();            // /api/hooks/...         (Webhooks function, anonymous, signature-verified)
+app.MapUnsubscribe();         // /api/unsubscribe/...   (Unsubscribe function, anonymous, signed token)
 
 app.Run();
 
