@@ -2,6 +2,7 @@ using Alerts;
 using Alerts.Alerting;
 using Alerts.Api;
 using Alerts.Bills;
+using Alerts.Security;
 using Alerts.Hosting;
 using Alerts.Storage;
 using Alerts.Supporters;
@@ -31,12 +32,20 @@ builder.AddSupporters();      // supporters, consent, suppression, segments, pos
 builder.AddAlerting();        // campaigns, alert rules, dispatch through SendGrid, Twilio or the local outbox
 
 builder.AddWebhooks();        // SendGrid and Twilio callbacks, one-click unsubscribe
+builder.AddStaffAuthorization(); // staff API keys with read, write and send scopes
 
 var app = builder.Build();
+
+if (await ApiKeyCommands.TryRunAsync(app, args)) // `create-api-key` and `revoke-api-key`, then exit
+{
+    return;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapGet("/", () => "Alerts is running.").ExcludeFromDescription(); // the host's readiness probe
 app.MapHealth();              // GET /api/health        (Health function, anonymous)

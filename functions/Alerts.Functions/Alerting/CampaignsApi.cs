@@ -1,3 +1,4 @@
+using Alerts.Security;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,11 +30,11 @@ internal static class CampaignsApi
         api.MapGet("/campaigns/{id}", GetAsync).WithName("GetCampaign");
         api.MapPut("/campaigns/{id}", EditAsync).WithName("EditCampaign");
         api.MapPost("/campaigns/{id}/preview", PreviewAsync).WithName("PreviewCampaign");
-        api.MapPost("/campaigns/{id}/test-send", TestSendAsync).WithName("TestSendCampaign");
-        api.MapPost("/campaigns/{id}/approve", ApproveAsync).WithName("ApproveCampaign");
-        api.MapPost("/campaigns/{id}/send", SendAsync).WithName("SendCampaign");
-        api.MapPost("/campaigns/{id}/cancel", CancelAsync).WithName("CancelCampaign");
-        api.MapPost("/campaigns/{id}/resend-unknown", ResendUnknownAsync).WithName("ResendUnknownDeliveries");
+        api.MapPost("/campaigns/{id}/test-send", TestSendAsync).WithName("TestSendCampaign").RequiresSendScope();
+        api.MapPost("/campaigns/{id}/approve", ApproveAsync).WithName("ApproveCampaign").RequiresSendScope();
+        api.MapPost("/campaigns/{id}/send", SendAsync).WithName("SendCampaign").RequiresSendScope();
+        api.MapPost("/campaigns/{id}/cancel", CancelAsync).WithName("CancelCampaign").RequiresSendScope();
+        api.MapPost("/campaigns/{id}/resend-unknown", ResendUnknownAsync).WithName("ResendUnknownDeliveries").RequiresSendScope();
         api.MapGet("/campaigns/{id}/report", ReportAsync).WithName("GetCampaignReport");
         api.MapGet("/campaigns/{id}/recipients/{supporterId}", RecipientAsync).WithName("GetRecipientStatus");
         api.MapGet("/campaigns/{id}/outbox", OutboxAsync).WithName("ReadOutbox");

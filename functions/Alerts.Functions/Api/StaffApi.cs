@@ -1,5 +1,6 @@
 using Alerts.Alerting;
 using Alerts.Bills;
+using Alerts.Security;
 using Alerts.Supporters;
 namespace Alerts.Api;
 
@@ -8,7 +9,7 @@ internal static class StaffApi
 {
     public static RouteGroupBuilder MapStaffApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff");
+        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff").RequireStaffScopes();
         api.MapBillsApi();
         api.MapSupportersApi();
         api.MapSegmentsApi();

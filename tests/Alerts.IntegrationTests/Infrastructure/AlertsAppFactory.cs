@@ -61,6 +61,18 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
         return WithServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
+    /// <summary>Scopes of the key every client made by <c>CreateClient</c> carries; tests of authorisation make their own.</summary>
+    public IReadOnlyList<string> ClientScopes { get; set; } = Alerts.Security.StaffScopes.All;
+
+    public Task<string> CreateApiKeyAsync(params string[] scopes) =>
+        Services.GetRequiredService<Alerts.Security.ApiKeyStore>().CreateAsync("test", scopes).ContinueWith(t => t.Result.Secret, TaskScheduler.Default);
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", CreateApiKeyAsync([.. ClientScopes]).GetAwaiter().GetResult());
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -13,6 +13,7 @@ public sealed class SupportersTestApp : IAsyncDisposable
         App = app;
         Lookups = lookups;
         Client = app.CreateClient();
+        Client.Timeout = TimeSpan.FromMinutes(10); // a 10,000-row import on a busy 2-core machine
     }
 
     public AlertsAppFactory App { get; }

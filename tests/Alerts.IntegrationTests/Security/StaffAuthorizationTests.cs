@@ -1,0 +1,121 @@
+using System.Net;
+using Alerts.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alerts.Security;
+
+/// <summary>
+/// The authorisation matrix for every staff endpoint, generated from the route table so that an endpoint
+/// added later is covered without editing this test: no key → 401, revoked key → 401, a key without the
+/// endpoint's scope → 403.
+/// </summary>
+public sealed class StaffAuthorizationTests : IAsyncLifetime
+{
+    private AlertsAppFactory _app = null!;
+    private HttpClient _anonymous = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await AlertsAppFactory.CreateAsync();
+        _ = _app.CreateClient();
+        _anonymous = _app.Server.CreateClient();
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private List<(string Method, string Path, string Scope)> StaffEndpoints() =>
+        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/v1", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(method => (
+                method,
+                "/" + string.Join('/', e.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.Select(p =>
+                    p is Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal ? literal.Content : "1")))),
+                e.Metadata.GetOrderedMetadata<IAuthorizeData>().Single().Policy!)))
+            .ToList();
+
+    [Fact]
+    public void EveryStaffEndpoint_RequiresExactlyOneScope()
+    {
+        var endpoints = StaffEndpoints();
+
+        Assert.True(endpoints.Count > 30, $"only {endpoints.Count} staff endpoints found");
+        Assert.All(endpoints, e => Assert.Contains(e.Scope, StaffScopes.All));
+        Assert.Contains(endpoints, e => e.Path == "/api/v1/campaigns/1/send" && e.Scope == StaffScopes.Send);
+        Assert.Contains(endpoints, e => e.Path == "/api/v1/campaigns/1/approve" && e.Scope == StaffScopes.Send);
+        Assert.Contains(endpoints, e => e is { Method: "GET", Path: "/api/v1/bills" } && e.Scope == StaffScopes.Read);
+        Assert.Contains(endpoints, e => e is { Method: "POST", Path: "/api/v1/supporters/import" } && e.Scope == StaffScopes.Write);
+    }
+
+    [Fact]
+    public async Task EveryStaffEndpoint_WithoutAKey_Is401()
+    {
+        foreach ((string method, string path, _) in StaffEndpoints())
+        {
+            HttpResponseMessage response = await _anonymous.SendAsync(Request(method, path, key: null));
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task EveryStaffEndpoint_WithAKeyLackingItsScope_Is403()
+    {
+        var keys = new Dictionary<string, string>();
+        foreach (string scope in StaffScopes.All)
+        {
+            keys[scope] = await _app.CreateApiKeyAsync([.. StaffScopes.All.Except([scope])]);
+        }
+
+        foreach ((string method, string path, string scope) in StaffEndpoints())
+        {
+            HttpResponseMessage response = await _anonymous.SendAsync(Request(method, path, keys[scope]));
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} without {scope}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task EveryStaffEndpoint_WithARevokedKey_Is401()
+    {
+        string key = await _app.CreateApiKeyAsync([.. StaffScopes.All]);
+        Assert.Equal(HttpStatusCode.OK, (await _anonymous.SendAsync(Request("GET", "/api/v1/bills", key))).StatusCode);
+        await _app.Services.GetRequiredService<ApiKeyStore>().RevokeAsync(key.Split('.')[1]);
+
+        foreach ((string method, string path, _) in StaffEndpoints())
+        {
+            HttpResponseMessage response = await _anonymous.SendAsync(Request(method, path, key));
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Theory]
+    [InlineData("alk.000000000000.wrong")]
+    [InlineData("not a key")]
+    public async Task ForgedKey_Is401(string key)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _anonymous.SendAsync(Request("GET", "/api/v1/bills", key))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnonymousEndpoints_StayOpen()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+    }
+
+    private static HttpRequestMessage Request(string method, string path, string? key)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        if (method is not ("GET" or "DELETE"))
+        {
+            request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        }
+
+        if (key is not null)
+        {
+            request.Headers.Add("X-Api-Key", key);
+        }
+
+        return request;
+    }
+}
