@@ -74,6 +74,7 @@ internal sealed partial class BatchDispatcher(
     DispatchQueue queue,
     QuietHours quietHours,
     FunctionCatalog catalog,
+    Audit.AuditLog audit,
     TimeProvider time,
     ILogger<BatchDispatcher> logger)
 {
@@ -133,6 +134,7 @@ internal sealed partial class BatchDispatcher(
             if (await campaigns.TryCompleteAsync(campaign.Id, time.GetUtcNow(), cancellationToken))
             {
                 LogCompleted(logger, campaign.Id);
+                await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaign.Id, "Sending → Completed", cancellationToken);
             }
         }
 

@@ -15,6 +15,7 @@ internal sealed partial class CampaignPlanner(
     AlertsStorage storage,
     DispatchQueue queue,
     IOptions<AlertingOptions> options,
+    Audit.AuditLog audit,
     TimeProvider time,
     ILogger<CampaignPlanner> logger)
 {
@@ -32,7 +33,11 @@ internal sealed partial class CampaignPlanner(
             Segment? segment = await segments.GetAsync(campaign.Content.SegmentId, cancellationToken);
             if (segment is null)
             {
-                await campaigns.TryReplaceAsync(campaign with { State = CampaignState.Failed, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+                if (await campaigns.TryReplaceAsync(campaign with { State = CampaignState.Failed, UpdatedAt = time.GetUtcNow() }, cancellationToken))
+                {
+                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Failed: segment deleted", cancellationToken);
+                }
+
                 LogSegmentMissing(logger, campaignId);
                 return planned;
             }
@@ -57,7 +62,10 @@ internal sealed partial class CampaignPlanner(
             if (await campaigns.TryReplaceAsync(campaign with { Plan = progress, UpdatedAt = time.GetUtcNow() }, cancellationToken) && progress.Complete)
             {
                 LogPlanned(logger, campaignId, progress.NextBatch);
-                await campaigns.TryCompleteAsync(campaignId, time.GetUtcNow(), cancellationToken); // every batch may already be done
+                if (await campaigns.TryCompleteAsync(campaignId, time.GetUtcNow(), cancellationToken)) // every batch may already be done
+                {
+                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Completed", cancellationToken);
+                }
 
                 return planned;
             }

@@ -36,6 +36,8 @@ internal sealed partial class CampaignService(
     UnsubscribeLinks unsubscribe,
     IEnumerable<IAlertChannel> channels,
     Hosting.FunctionCatalog catalog,
+    Audit.AuditLog audit,
+    Audit.AuditActor actor,
     IOptions<AlertingOptions> options,
     TimeProvider time,
     ILogger<CampaignService> logger)
@@ -262,6 +264,7 @@ internal sealed partial class CampaignService(
                 if (next.State != campaign.State)
                 {
                     LogStateChanged(logger, id, campaign.State, next.State);
+                    await audit.RecordAsync(actor.For("system"), "CampaignStateChanged", "campaign", id, $"{campaign.State} → {next.State}", cancellationToken);
                 }
 
                 return new CampaignOutcome(CampaignChange.Done, await campaigns.GetAsync(id, cancellationToken));

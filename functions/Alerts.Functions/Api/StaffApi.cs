@@ -1,4 +1,5 @@
 using Alerts.Alerting;
+using Alerts.Audit;
 using Alerts.Bills;
 using Alerts.Security;
 using Alerts.Supporters;
@@ -9,7 +10,7 @@ internal static class StaffApi
 {
     public static RouteGroupBuilder MapStaffApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff").RequireStaffScopes();
+        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff").RequireStaffScopes().AuditStaffChanges();
         api.MapBillsApi();
         api.MapSupportersApi();
         api.MapSegmentsApi();

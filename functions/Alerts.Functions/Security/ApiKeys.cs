@@ -129,6 +129,9 @@ internal static class StaffAuthorization
     public static IHostApplicationBuilder AddStaffAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<Audit.AuditActor>();
+        builder.Services.AddSingleton<Audit.AuditLog>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()

@@ -14,7 +14,7 @@ internal sealed class AlertsStorage(
     [
         Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
         Tables.Supporters, Tables.SupporterLookup, Tables.SegmentIndex, Tables.Suppressions, Tables.Segments, Tables.LookupCache,
-        Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.Outbox, Tables.AlertRules, Tables.WebhookReceipts, Tables.ApiKeys,
+        Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.Outbox, Tables.AlertRules, Tables.WebhookReceipts, Tables.ApiKeys, Tables.AuditLog,
     ];
 
     private readonly string _prefix = options.Value.NamePrefix;
@@ -67,4 +67,5 @@ internal static class Tables
     public const string AlertRules = "AlertRules";
     public const string WebhookReceipts = "WebhookReceipts";
     public const string ApiKeys = "ApiKeys";
+    public const string AuditLog = "AuditLog";
 }

@@ -2,7 +2,7 @@ namespace Alerts.Supporters;
 
 /// <summary>Creates, changes, finds, exports and erases supporters, keeping look-ups and the segment index in step.</summary>
 internal sealed partial class SupporterDirectory(
-    SupporterStore store, ContactHasher hasher, ConstituencyLookup constituencies, TimeProvider time, ILogger<SupporterDirectory> logger)
+    SupporterStore store, ContactHasher hasher, ConstituencyLookup constituencies, Audit.AuditLog audit, Audit.AuditActor actor, TimeProvider time, ILogger<SupporterDirectory> logger)
 {
     private const int MaxAttempts = 3;
 
@@ -51,6 +51,7 @@ internal sealed partial class SupporterDirectory(
         }
 
         await store.DeleteAsync(supporter, cancellationToken);
+        await audit.RecordAsync(actor.For("staff"), "SupporterErased", "supporter", id, null, cancellationToken);
         LogErased(logger, id);
         return true;
     }
@@ -123,6 +124,16 @@ internal sealed partial class SupporterDirectory(
 
             if (await store.TrySaveAsync(next, previous, existing?.ETag ?? default, cancellationToken))
             {
+                foreach (Channel channel in Enum.GetValues<Channel>())
+                {
+                    ChannelConsent before = previous?.ConsentFor(channel) ?? ChannelConsent.None, after = next.ConsentFor(channel);
+                    if (before.Status != after.Status || before.Basis != after.Basis)
+                    {
+                        await audit.RecordAsync(actor.For(source), "ConsentChanged", "supporter", next.Id,
+                            $"{channel}: {before.Status} → {after.Status} ({after.Basis}, {after.Source})", cancellationToken);
+                    }
+                }
+
                 LogSaved(logger, next.Id, previous is null ? "created" : "updated", source);
                 return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors);
             }

@@ -17,7 +17,7 @@ internal sealed record Suppression(Channel Channel, string Reason, string Source
 /// Supporters (partition per supporter), look-ups by keyed hash of email or phone, the segment index
 /// (a partition per tag, per constituency, and one for everyone) and the suppression list.
 /// </summary>
-internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher)
+internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher, Audit.AuditLog audit, Audit.AuditActor actor)
 {
     public const string AllPartition = "all";
     private readonly TableClient _supporters = storage.Table(Tables.Supporters);
@@ -128,14 +128,16 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
     /// <summary>Adds the address to the suppression list; the first reason recorded is kept.</summary>
     public async Task<bool> SuppressAsync(Channel channel, string address, string reason, string source, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        string hash = hasher.Hash(channel, address);
         try
         {
-            await _suppressions.AddEntityAsync(new TableEntity(channel.ToString(), hasher.Hash(channel, address))
+            await _suppressions.AddEntityAsync(new TableEntity(channel.ToString(), hash)
             {
                 ["Reason"] = reason,
                 ["Source"] = source,
                 ["At"] = at,
             }, cancellationToken);
+            await audit.RecordAsync(actor.For(source), "Suppressed", "suppression", $"{channel}:{hash[..16]}", $"{reason} ({source})", cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -144,10 +146,17 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         }
     }
 
-    public async Task<bool> LiftSuppressionAsync(Channel channel, string address, CancellationToken cancellationToken = default)
+    public async Task<bool> LiftSuppressionAsync(Channel channel, string address, string source, CancellationToken cancellationToken = default)
     {
-        Response response = await _suppressions.DeleteEntityAsync(channel.ToString(), hasher.Hash(channel, address), ETag.All, cancellationToken);
-        return response.Status != 404;
+        string hash = hasher.Hash(channel, address);
+        Response response = await _suppressions.DeleteEntityAsync(channel.ToString(), hash, ETag.All, cancellationToken);
+        if (response.Status == 404)
+        {
+            return false;
+        }
+
+        await audit.RecordAsync(actor.For(source), "SuppressionLifted", "suppression", $"{channel}:{hash[..16]}", source, cancellationToken);
+        return true;
     }
 
     public static IEnumerable<string> IndexPartitions(Supporter supporter)

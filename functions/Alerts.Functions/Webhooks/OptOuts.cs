@@ -42,7 +42,7 @@ internal sealed partial class OptOuts(SupporterStore store, SupporterDirectory d
     public async Task<bool> OptBackInBySmsAsync(string phone, CancellationToken cancellationToken = default)
     {
         Suppression? suppression = await store.FindSuppressionAsync(Channel.Sms, phone, cancellationToken);
-        return suppression is { Reason: "sms-stop" or "provider-21610" } && await store.LiftSuppressionAsync(Channel.Sms, phone, cancellationToken);
+        return suppression is { Reason: "sms-stop" or "provider-21610" } && await store.LiftSuppressionAsync(Channel.Sms, phone, "twilio-inbound", cancellationToken);
     }
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Opt-out recorded for {Channel} ({Reason}, via {Source})")]
