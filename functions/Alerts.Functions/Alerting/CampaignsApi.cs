@@ -59,7 +59,7 @@ internal static class CampaignsApi
     private static async Task<Results<Ok<CampaignResponse>, NotFound>> GetAsync(string id, CampaignStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } campaign ? TypedResults.Ok(ToResponse(campaign)) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> EditAsync(
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult>> EditAsync(
         string id, CampaignContent content, CampaignService campaigns, CancellationToken cancellationToken) =>
         Map(await campaigns.EditDraftAsync(id, content, cancellationToken), "Only drafts can be edited.");
 
@@ -95,15 +95,15 @@ internal static class CampaignsApi
         return await campaigns.TestSendAsync(id, emails, phones, cancellationToken) is { } outcomes ? TypedResults.Ok(outcomes) : TypedResults.NotFound();
     }
 
-    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> ApproveAsync(
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ApproveAsync(
         string id, ApproveRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
         Map(await campaigns.ApproveAsync(id, request.ApprovedBy ?? "staff", cancellationToken), "Only a draft can be approved.");
 
-    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> SendAsync(
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SendAsync(
         string id, SendRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
         Map(await campaigns.SendAsync(id, request.ScheduledAt, cancellationToken), "Only an approved (or scheduled) campaign can be sent.");
 
-    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>>> CancelAsync(
+    private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult>> CancelAsync(
         string id, CampaignService campaigns, CancellationToken cancellationToken) =>
         Map(await campaigns.CancelAsync(id, cancellationToken), "A completed, failed or cancelled campaign cannot be cancelled.");
 
@@ -160,18 +160,15 @@ internal static class CampaignsApi
     private static async Task<Results<NoContent, NotFound>> DeleteRuleAsync(string id, AlertRuleStore rules, CancellationToken cancellationToken) =>
         await rules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static Results<Ok<CampaignResponse>, NotFound, ValidationProblem, Conflict<ProblemDetailsLite>> Map(CampaignOutcome outcome, string wrongState) =>
+    private static Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult> Map(CampaignOutcome outcome, string wrongState) =>
         outcome.Change switch
         {
             CampaignChange.Done => TypedResults.Ok(ToResponse(outcome.Campaign!)),
             CampaignChange.NotFound => TypedResults.NotFound(),
             CampaignChange.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
-            _ => TypedResults.Conflict(new ProblemDetailsLite("Campaign is " + outcome.Campaign!.State, wrongState, 409)),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign is " + outcome.Campaign!.State.ToString().ToLowerInvariant(), detail: wrongState),
         };
 
     private static CampaignResponse ToResponse(Campaign c) =>
         new(c.Id, c.Content, c.State, c.CreatedAt, c.UpdatedAt, c.ScheduledAt, c.ApprovedBy, c.RuleId, c.Plan.NextBatch, c.Plan.Complete);
 }
-
-/// <summary>A problem details body for typed results that are not validation problems.</summary>
-public sealed record ProblemDetailsLite(string Title, string Detail, int Status);

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Alerts.Fakes;
 
@@ -31,10 +26,7 @@ public sealed class FakeBillsApi : IAsyncDisposable
 
     public static async Task<FakeBillsApi> StartAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackServer.Create();
         var fake = new FakeBillsApi(app);
         app.Use(fake.FaultsAsync);
         app.MapGet("/api/v1/Bills", fake.ListBills);
@@ -42,7 +34,7 @@ public sealed class FakeBillsApi : IAsyncDisposable
         app.MapGet("/api/v1/Bills/{billId:int}/Stages", fake.GetStages);
         app.MapGet("/api/v1/Stages", () => Results.Text(File.ReadAllText(Fixture("snommoc_stages_reference_page1.json")), "application/json"));
         await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        string address = LoopbackServer.Address(app);
         fake.BaseAddress = new Uri(address + "/api/v1/");
         return fake;
     }

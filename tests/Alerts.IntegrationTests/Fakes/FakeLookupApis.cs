@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Alerts.Fakes;
 
@@ -37,10 +32,7 @@ public sealed class FakeLookupApis : IAsyncDisposable
 
     public static async Task<FakeLookupApis> StartAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
+        WebApplication app = LoopbackServer.Create();
         var fake = new FakeLookupApis(app);
         app.Use(async (context, next) =>
         {
@@ -55,7 +47,7 @@ public sealed class FakeLookupApis : IAsyncDisposable
         app.MapGet("/postcodes/{postcode}", fake.Postcode);
         app.MapGet("/api/Location/Constituency/Search", fake.SearchConstituency);
         await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        string address = LoopbackServer.Address(app);
         fake.PostcodesBaseAddress = new Uri(address + "/");
         fake.MembersBaseAddress = new Uri(address + "/api/");
         fake.AddConstituency("IV1 1AA", "Inverness, Skye and West Ross-shire", 4483, "Mr Angus MacDonald");
