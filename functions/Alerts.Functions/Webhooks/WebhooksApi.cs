@@ -16,6 +16,9 @@ public sealed class WebhookOptions
 
     /// <summary>The largest webhook body read.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests a minute each client may make to the anonymous endpoints (webhooks, unsubscribe).</summary>
+    public int RequestsPerMinute { get; set; } = 600;
 }
 
 /// <summary>Provider webhooks: anonymous, so every request is verified before anything changes.</summary>

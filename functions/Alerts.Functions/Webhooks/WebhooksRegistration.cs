@@ -7,7 +7,7 @@ internal static class WebhooksRegistration
         builder.Services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.SectionName).ValidateOnStart()
             .Validate(o => o.SendGridPublicKey is null or "" || IsPublicKey(o.SendGridPublicKey),
                 "Webhooks:SendGridPublicKey must be SendGrid's base64 verification key (SubjectPublicKeyInfo, no PEM armour).");
-        builder.Services.AddAnonymousRateLimits(builder.Configuration);
+        builder.Services.AddAnonymousRateLimits();
         builder.Services.AddSingleton<OptOuts>();
         builder.Services.AddSingleton<ProviderEvents>();
         return builder;
