@@ -2,8 +2,8 @@ using Alerts;
 using Alerts.Alerting;
 using Alerts.Api;
 using Alerts.Bills;
-using Alerts.Security;
 using Alerts.Hosting;
+using Alerts.Security;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Alerts.Triggers;
@@ -14,25 +14,16 @@ var builder = WebApplication.CreateBuilder(args);
 // Listen on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT under the Functions host; ASP.NET Core's defaults otherwise.
 builder.WebHost.UseFunctionsCustomHandlerPort();
 
-builder.Services.AddProblemDetails();
-builder.Services.AddValidation();
-builder.Services.AddExceptionHandler<BadRequestHandler>(); // unreadable bodies: 400 naming the field, in every environment
-builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
-// Staff requests with properties we do not know are rejected rather than half-applied.
-builder.Services.ConfigureHttpJsonOptions(json =>
-{
-    json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
-    json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
-});
 builder.Services.AddSingleton(TimeProvider.System);
-builder.AddFunctionHosting(); // function.json catalogue, invocation handlers, local trigger runner
-builder.AddStorage();         // tables and queues from AzureWebJobsStorage
-builder.AddBills();           // Parliament Bills API client, watch list, change detection
-builder.AddSupporters();      // supporters, consent, suppression, segments, postcode to MP
-builder.AddAlerting();        // campaigns, alert rules, dispatch through SendGrid, Twilio or the local outbox
-
-builder.AddWebhooks();        // SendGrid and Twilio callbacks, one-click unsubscribe
-builder.AddStaffAuthorization(); // staff API keys with read, write and send scopes
+builder.AddHttpApi();            // problem details, strict JSON, field-level errors for unreadable bodies
+builder.AddTelemetry();          // OpenTelemetry; Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set
+builder.AddStorage();            // tables and queues from AzureWebJobsStorage, created before the local runner starts
+builder.AddFunctionHosting();    // function.json catalogue, invocation handlers, local trigger runner
+builder.AddBills();              // Parliament Bills API client, watch list, change detection
+builder.AddSupporters();         // supporters, consent, suppression, segments, postcode to MP
+builder.AddAlerting();           // campaigns, alert rules, dispatch through SendGrid, Twilio or the local outbox
+builder.AddWebhooks();           // SendGrid and Twilio callbacks, one-click unsubscribe
+builder.AddStaffAuthorization(); // staff API keys with read, write and send scopes; the audit log
 
 var app = builder.Build();
 

@@ -75,6 +75,7 @@ internal sealed partial class BatchDispatcher(
     QuietHours quietHours,
     FunctionCatalog catalog,
     Audit.AuditLog audit,
+    Hosting.AlertsMetrics metrics,
     TimeProvider time,
     ILogger<BatchDispatcher> logger)
 {
@@ -99,6 +100,7 @@ internal sealed partial class BatchDispatcher(
         CampaignBatch batch = await campaigns.GetBatchAsync(campaign.Id, message.BatchNo, cancellationToken)
             ?? throw new InvalidOperationException($"Batch {message.BatchNo} of campaign {campaign.Id} has not been planned.");
 
+        long started = time.GetTimestamp();
         IReadOnlyList<Channel> wanted = message.Channels ?? campaign.Content.Channels;
         var counts = new Counts();
         bool smsWaits = false;
@@ -129,6 +131,7 @@ internal sealed partial class BatchDispatcher(
         }
 
         await campaigns.RecordBatchAttemptAsync(campaign.Id, batch.BatchNo, attempt, null, done: !smsWaits, cancellationToken);
+        metrics.BatchDuration.Record(time.GetElapsedTime(started).TotalSeconds);
         if (!smsWaits)
         {
             if (await campaigns.TryCompleteAsync(campaign.Id, time.GetUtcNow(), cancellationToken))
@@ -164,6 +167,7 @@ internal sealed partial class BatchDispatcher(
             if (skip is not null)
             {
                 await ledger.RecordSkippedAsync(campaign.Id, channel, batch.SupporterIds[i], batch.BatchNo, skip, time.GetUtcNow(), cancellationToken);
+                metrics.Messages.Add(1, new("channel", channel.ToString()), new("outcome", "suppressed"));
                 counts.Skipped++;
                 continue;
             }
@@ -260,6 +264,11 @@ internal sealed partial class BatchDispatcher(
         }
 
         await ledger.RecordManyAsync(campaignId, channel, outcomes, now, cancellationToken);
+        foreach (var group in outcomes.GroupBy(o => o.Item2))
+        {
+            metrics.Messages.Add(group.Count(), new("channel", channel.ToString()), new("outcome", group.Key.ToString().ToLowerInvariant()));
+        }
+
         return outcomes.Any(o => o.Item2 == DeliveryStatus.Deferred);
     }
 

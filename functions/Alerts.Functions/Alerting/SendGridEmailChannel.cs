@@ -11,7 +11,7 @@ namespace Alerts.Alerting;
 /// personalization (addresses stay private) with List-Unsubscribe headers and our ids as custom args.
 /// </summary>
 internal sealed partial class SendGridEmailChannel(
-    HttpClient http, IOptions<SendGridOptions> sendGrid, IOptions<AlertingOptions> alerting, TimeProvider time, ILogger<SendGridEmailChannel> logger) : IAlertChannel
+    HttpClient http, IOptions<SendGridOptions> sendGrid, IOptions<AlertingOptions> alerting, Hosting.AlertsMetrics metrics, TimeProvider time, ILogger<SendGridEmailChannel> logger) : IAlertChannel
 {
     private readonly SendGridClient _client = new(http, new SendGridClientOptions
     {
@@ -74,9 +74,15 @@ internal sealed partial class SendGridEmailChannel(
     private async Task<DeliveryResult> SendOneRequestAsync(SendGridMessage message, int recipients, CancellationToken cancellationToken)
     {
         Response response;
+        long started = time.GetTimestamp();
         try
         {
             response = await _client.SendEmailAsync(message, cancellationToken);
+            metrics.ProviderDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("provider", "sendgrid"), new("status", (int)response.StatusCode));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                metrics.ProviderThrottled.Add(1, new KeyValuePair<string, object?>("provider", "sendgrid"));
+            }
         }
         catch (Exception ex) when (SendFailures.CertainlyNotSent(ex))
         {

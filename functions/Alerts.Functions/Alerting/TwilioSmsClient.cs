@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Alerting;
 
 /// <summary>Twilio's Messages resource (REST, form-encoded), without the Twilio SDK.</summary>
-internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> options, TimeProvider time)
+internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> options, Hosting.AlertsMetrics metrics, TimeProvider time)
 {
     public async Task<DeliveryResult> SendAsync(string to, string body, Uri statusCallback, CancellationToken cancellationToken = default)
     {
@@ -30,9 +30,15 @@ internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> o
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
 
         HttpResponseMessage response;
+        long started = time.GetTimestamp();
         try
         {
             response = await http.SendAsync(request, cancellationToken);
+            metrics.ProviderDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("provider", "twilio"), new("status", (int)response.StatusCode));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                metrics.ProviderThrottled.Add(1, new KeyValuePair<string, object?>("provider", "twilio"));
+            }
         }
         catch (Exception ex) when (SendFailures.CertainlyNotSent(ex))
         {

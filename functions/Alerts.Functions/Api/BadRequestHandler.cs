@@ -3,6 +3,24 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Alerts.Api;
 
+internal static class HttpApiRegistration
+{
+    public static IHostApplicationBuilder AddHttpApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // Requests with properties we do not know are rejected rather than half-applied.
+            json.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+        return builder;
+    }
+}
+
 /// <summary>
 /// A request body that cannot be read (malformed JSON, a wrong type, an unknown property) is the caller's
 /// mistake: answer 400 with the offending field, never 500.

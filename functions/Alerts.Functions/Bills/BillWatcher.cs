@@ -23,6 +23,7 @@ internal sealed partial class BillWatcher(
     BillStore store,
     IEnumerable<IBillEventSubscriber> subscribers,
     IOptions<ParliamentOptions> options,
+    Hosting.AlertsMetrics metrics,
     TimeProvider time,
     ILogger<BillWatcher> logger)
 {
@@ -66,6 +67,8 @@ internal sealed partial class BillWatcher(
             await store.SaveWatermarkAsync(newest.Value, watermarkETag, cancellationToken);
         }
 
+        metrics.BillsPolled.Add(candidates.Count - failures);
+        metrics.BillEventsRecorded.Add(recorded);
         LogPolled(logger, watched.Count, candidates.Count, recorded, failures);
         return new PollSummary(candidates.Count, recorded, failures);
     }

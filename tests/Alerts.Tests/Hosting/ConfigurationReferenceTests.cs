@@ -9,7 +9,11 @@ namespace Alerts.Hosting;
 public sealed partial class ConfigurationReferenceTests
 {
     // Settings read outside an options class, each for a reason given in its row.
-    private static readonly string[] NotInOptionsClasses = ["FUNCTIONS_CUSTOMHANDLER_PORT", "Triggers__RunLocally", "Functions__AppRoot"];
+    private static readonly string[] NotInOptionsClasses =
+    [
+        "FUNCTIONS_CUSTOMHANDLER_PORT", "Triggers__RunLocally", "Functions__AppRoot",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AZURE_CLIENT_ID",
+    ];
 
     // StorageOptions binds by hand, because AzureWebJobsStorage is both a value and a section (the Functions convention).
     private static readonly Dictionary<string, string> StorageSettings = new()
