@@ -70,7 +70,9 @@ internal sealed class AuditLog(AlertsStorage storage, TimeProvider time)
 internal sealed class AuditActor(IHttpContextAccessor accessor)
 {
     public string For(string source) =>
-        accessor.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } keyId ? $"key:{keyId}" : source;
+        accessor.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } id
+            ? id.StartsWith("entra:", StringComparison.Ordinal) ? id : $"key:{id}"
+            : source;
 }
 
 internal static class AuditApi

@@ -132,8 +132,10 @@ internal static class StaffAuthorization
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<Audit.AuditActor>();
         builder.Services.AddSingleton<Audit.AuditLog>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddOptions<EntraOptions>().BindConfiguration(EntraOptions.SectionName);
+        builder.Services.AddAuthentication(EntraAuthentication.StaffScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddStaffSchemes(builder.Configuration);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(StaffScopes.Read, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, StaffScopes.Read))
             .AddPolicy(StaffScopes.Write, p => p.RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, StaffScopes.Write))
