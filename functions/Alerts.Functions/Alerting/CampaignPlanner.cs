@@ -1,4 +1,3 @@
-using Alerts.Storage;
 using Alerts.Supporters;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,6 @@ internal sealed partial class CampaignPlanner(
     CampaignStore campaigns,
     SegmentStore segments,
     SegmentEvaluator evaluator,
-    AlertsStorage storage,
     DispatchQueue queue,
     IOptions<AlertingOptions> options,
     Audit.AuditLog audit,
@@ -44,7 +42,7 @@ internal sealed partial class CampaignPlanner(
 
             // Only the campaign's channels count for membership.
             SegmentDefinition definition = segment.Definition with { Channels = [.. segment.Definition.Channels.Intersect(campaign.Content.Channels)] };
-            SegmentPage page = await evaluator.ReadPageAsync(storage, definition,
+            SegmentPage page = await evaluator.ReadPageAsync(definition,
                 new SegmentCursor(campaign.Plan.PartitionIndex, campaign.Plan.ContinuationToken), options.Value.BatchSize, cancellationToken);
 
             int batchNo = campaign.Plan.NextBatch;

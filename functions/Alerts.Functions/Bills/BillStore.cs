@@ -160,6 +160,18 @@ internal sealed class BillStore(AlertsStorage storage)
         return events.OrderByDescending(e => e.DetectedAt).ThenByDescending(e => e.SittingDate).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The newest events of every watched bill since a time (one partition read per watched bill).</summary>
+    public async Task<IReadOnlyList<BillEvent>> ListRecentEventsAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken = default)
+    {
+        var events = new List<BillEvent>();
+        foreach (WatchedBill bill in await ListWatchedAsync(cancellationToken))
+        {
+            events.AddRange(await ListEventsAsync(bill.BillId, since, cancellationToken));
+        }
+
+        return events.OrderByDescending(e => e.DetectedAt).Take(limit).ToList();
+    }
+
     public async IAsyncEnumerable<(BillEvent Event, ETag ETag)> ListUnhandledEventsAsync(
         int billId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -108,14 +108,8 @@ internal static class BillsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        DateTimeOffset since = time.GetUtcNow().AddDays(-days);
-        var events = new List<BillEvent>();
-        foreach (WatchedBill bill in await store.ListWatchedAsync(cancellationToken))
-        {
-            events.AddRange(await store.ListEventsAsync(bill.BillId, since, cancellationToken));
-        }
-
-        return TypedResults.Ok(events.OrderByDescending(e => e.DetectedAt).Take(limit).Select(ToResponse).ToList());
+        IReadOnlyList<BillEvent> events = await store.ListRecentEventsAsync(time.GetUtcNow().AddDays(-days), limit, cancellationToken);
+        return TypedResults.Ok(events.Select(ToResponse).ToList());
     }
 
     private static Dictionary<string, string[]>? PagingErrors(int page, int pageSize)

@@ -154,6 +154,28 @@ internal sealed class SegmentEvaluator(SupporterStore store)
         }
     }
 
+    /// <summary>
+    /// One page (at most <paramref name="pageSize"/> index rows read) of a segment's members, and where the
+    /// next page starts (null when done). Planning a campaign resumes from the cursor after a crash.
+    /// </summary>
+    public async Task<SegmentPage> ReadPageAsync(SegmentDefinition segment, SegmentCursor cursor, int pageSize, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<string> driving = DrivingPartitions(segment);
+        int i = cursor.PartitionIndex;
+        if (i >= driving.Count)
+        {
+            return new SegmentPage([], null);
+        }
+
+        var constituencies = segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
+        (IReadOnlyList<IndexRow> rows, string? next) = await store.ReadIndexPageAsync(driving[i], cursor.ContinuationToken, pageSize, cancellationToken);
+        var members = rows
+            .Where(row => !(segment.TagsAny.Count > 0 && segment.TagsAny.Take(i).Any(row.Tags.Contains)))
+            .Where(row => Matches(segment, constituencies, row))
+            .ToList();
+        return new SegmentPage(members, next is not null ? new SegmentCursor(i, next) : i + 1 < driving.Count ? new SegmentCursor(i + 1, null) : null);
+    }
+
     /// <summary>The index partitions a segment is read from: its "any" tags, else its first "all" tag, else its constituencies, else everyone.</summary>
     public static IReadOnlyList<string> DrivingPartitions(SegmentDefinition segment) =>
         segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Select(SupporterStore.TagPartition)]

@@ -14,6 +14,19 @@ internal sealed partial class SupporterDirectory(
     public Task<SaveOutcome> UpdateAsync(string id, SupporterInput input, string source, CancellationToken cancellationToken = default) =>
         SaveAsync(id, input, source, dryRun: false, cancellationToken);
 
+    /// <summary>Adds and removes tags, keeping the others.</summary>
+    public async Task<SaveOutcome> ChangeTagsAsync(string id, IEnumerable<string> add, IEnumerable<string> remove, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(id, cancellationToken) is not { } supporter)
+        {
+            return new SaveOutcome(SaveResult.NotFound, null, new Dictionary<string, string[]>());
+        }
+
+        IEnumerable<string> removed = remove.Select(t => t.Trim().ToLowerInvariant());
+        List<string> tags = [.. supporter.Tags.Concat(add).Select(t => t.Trim().ToLowerInvariant()).Except(removed)];
+        return await UpdateAsync(id, new SupporterInput { Tags = tags }, "staff", cancellationToken);
+    }
+
     public async Task<Supporter?> GetAsync(string id, CancellationToken cancellationToken = default) =>
         (await store.GetAsync(id, cancellationToken))?.Supporter;
 

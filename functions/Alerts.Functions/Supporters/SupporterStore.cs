@@ -107,7 +107,21 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         }
     }
 
-    public static IndexRow ToIndexRow(TableEntity row) => new(
+    /// <summary>One page of an index partition, and the continuation token for the next (null at the end).</summary>
+    public async Task<(IReadOnlyList<IndexRow> Rows, string? Next)> ReadIndexPageAsync(
+        string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+        await foreach (Page<TableEntity> page in _index.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
+                           .AsPages(continuationToken, pageSize))
+        {
+            return (page.Values.Select(ToIndexRow).ToList(), page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
+
+    private static IndexRow ToIndexRow(TableEntity row) => new(
         row.RowKey,
         SupporterEntity.SplitTags(row.GetString("Tags")),
         row.GetString("Constituency"),

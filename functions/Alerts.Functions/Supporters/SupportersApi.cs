@@ -83,17 +83,8 @@ internal static class SupportersApi
     }
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> ChangeTagsAsync(
-        string id, TagChangeRequest request, SupporterDirectory directory, CancellationToken cancellationToken)
-    {
-        if (await directory.GetAsync(id, cancellationToken) is not { } supporter)
-        {
-            return TypedResults.NotFound();
-        }
-
-        IEnumerable<string> remove = (request.Remove ?? []).Select(t => t.Trim().ToLowerInvariant());
-        List<string> tags = [.. supporter.Tags.Concat(request.Add ?? []).Select(t => t.Trim().ToLowerInvariant()).Except(remove)];
-        return Map(await directory.UpdateAsync(id, new SupporterInput { Tags = tags }, "staff", cancellationToken));
-    }
+        string id, TagChangeRequest request, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        Map(await directory.ChangeTagsAsync(id, request.Add ?? [], request.Remove ?? [], cancellationToken));
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> RecordConsentAsync(
         string id, string channel, ConsentInput consent, SupporterDirectory directory, CancellationToken cancellationToken)
