@@ -35,15 +35,18 @@ internal sealed partial class AzuriteServer
                 $"Azurite is not installed. Run 'npm ci' in {RepoPaths.Root} (needs Node.js 20 or later), then run the tests again.");
         }
 
+        // Started through a small launcher that stops Azurite when our end of its stdin closes, which happens
+        // however this process ends (ProcessExit handlers do not run when a test host is killed).
         var start = new ProcessStartInfo("node")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = RepoPaths.Root,
         };
         foreach (string arg in new[]
                  {
-                     azurite, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+                     Path.Combine(RepoPaths.Root, "tests", "tools", "azurite-child.mjs"), azurite, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
                      "--blobHost", "127.0.0.1", "--blobPort", "0",
                      "--queueHost", "127.0.0.1", "--queuePort", "0",
                      "--tableHost", "127.0.0.1", "--tablePort", "0",
