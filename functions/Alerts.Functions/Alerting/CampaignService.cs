@@ -176,10 +176,10 @@ internal sealed partial class CampaignService(
         var recipients = campaign.Content.Channels.ToDictionary(c => c, _ => 0);
         await foreach (IndexRow row in evaluator.MembersAsync(segment.Definition with { Channels = campaign.Content.Channels }, cancellationToken))
         {
+            // Counts after consent and suppression, as the dispatcher will judge them now: one read of the supporter per member.
+            Supporter? member = (await supporters.GetAsync(row.SupporterId, cancellationToken))?.Supporter;
             foreach (Channel channel in campaign.Content.Channels.Where(row.Allows))
             {
-                // Counts after consent and suppression, as the dispatcher will judge them now.
-                Supporter? member = (await supporters.GetAsync(row.SupporterId, cancellationToken))?.Supporter;
                 if (member?.CanReceive(channel) == true && await supporters.FindSuppressionAsync(channel, member.AddressFor(channel)!, cancellationToken) is null)
                 {
                     recipients[channel]++;

@@ -73,23 +73,26 @@ internal sealed partial class BillWatcher(
         return new PollSummary(candidates.Count, recorded, failures);
     }
 
-    /// <summary>Starts watching a bill, with its current state as the baseline. Null when Parliament has no such bill.</summary>
-    public async Task<WatchedBill?> WatchAsync(int billId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts watching a bill, with its current state as the baseline. Bill is null when Parliament has no
+    /// such bill; Created is false when it was already watched.
+    /// </summary>
+    public async Task<(WatchedBill? Bill, bool Created)> WatchAsync(int billId, CancellationToken cancellationToken = default)
     {
         if (await store.FindWatchedAsync(billId, cancellationToken) is { } existing)
         {
-            return existing;
+            return (existing, false);
         }
 
         BillSummary? bill = await parliament.GetBillAsync(billId, cancellationToken);
         if (bill is null)
         {
-            return null;
+            return (null, false);
         }
 
         IReadOnlyList<BillStage> stages = await parliament.GetStagesAsync(billId, cancellationToken);
-        await store.AddWatchedAsync(billId, BillSnapshot.From(bill, stages), time.GetUtcNow(), cancellationToken);
-        return await store.FindWatchedAsync(billId, cancellationToken);
+        bool created = await store.AddWatchedAsync(billId, BillSnapshot.From(bill, stages), time.GetUtcNow(), cancellationToken);
+        return (await store.FindWatchedAsync(billId, cancellationToken), created);
     }
 
     /// <summary>

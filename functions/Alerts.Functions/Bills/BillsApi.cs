@@ -38,19 +38,18 @@ internal static class BillsApi
         TypedResults.Ok((await store.ListWatchedAsync(cancellationToken)).OrderBy(b => b.BillId).Select(ToResponse).ToList());
 
     private static async Task<Results<Created<WatchedBillResponse>, Ok<WatchedBillResponse>, ProblemHttpResult>> WatchAsync(
-        WatchBillRequest request, BillWatcher watcher, BillStore store, CancellationToken cancellationToken)
+        WatchBillRequest request, BillWatcher watcher, CancellationToken cancellationToken)
     {
-        bool alreadyWatched = await store.FindWatchedAsync(request.BillId, cancellationToken) is not null;
-        WatchedBill? watched = await watcher.WatchAsync(request.BillId, cancellationToken);
+        (WatchedBill? watched, bool created) = await watcher.WatchAsync(request.BillId, cancellationToken);
         if (watched is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Bill not found",
                 detail: $"The Parliament Bills API has no bill {request.BillId}.");
         }
 
-        return alreadyWatched
-            ? TypedResults.Ok(ToResponse(watched))
-            : TypedResults.Created($"/api/v1/bills/{watched.BillId}", ToResponse(watched));
+        return created
+            ? TypedResults.Created($"/api/v1/bills/{watched.BillId}", ToResponse(watched))
+            : TypedResults.Ok(ToResponse(watched));
     }
 
     private static async Task<Results<Ok<List<BillSearchResult>>, ValidationProblem>> SearchAsync(

@@ -137,20 +137,15 @@ internal sealed class SegmentEvaluator(SupporterStore store)
 
     public async IAsyncEnumerable<IndexRow> MembersAsync(SegmentDefinition segment, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var constituencies = segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
-        IReadOnlyList<string> driving = DrivingPartitions(segment);
-
-        for (int i = 0; i < driving.Count; i++)
+        for (SegmentCursor? cursor = new(0, null); cursor is not null;)
         {
-            await foreach (IndexRow row in store.ReadIndexAsync(driving[i], cancellationToken))
+            SegmentPage page = await ReadPageAsync(segment, cursor, 1000, cancellationToken);
+            foreach (IndexRow row in page.Members)
             {
-                // With several "any" tags, a supporter is emitted from the first of its tags only: no set of seen ids needed.
-                bool seenEarlier = segment.TagsAny.Count > 0 && segment.TagsAny.Take(i).Any(row.Tags.Contains);
-                if (!seenEarlier && Matches(segment, constituencies, row))
-                {
-                    yield return row;
-                }
+                yield return row;
             }
+
+            cursor = page.Next;
         }
     }
 
@@ -170,6 +165,7 @@ internal sealed class SegmentEvaluator(SupporterStore store)
         var constituencies = segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
         (IReadOnlyList<IndexRow> rows, string? next) = await store.ReadIndexPageAsync(driving[i], cursor.ContinuationToken, pageSize, cancellationToken);
         var members = rows
+            // With several "any" tags, a supporter is read from the first of its tags only: no set of seen ids needed.
             .Where(row => !(segment.TagsAny.Count > 0 && segment.TagsAny.Take(i).Any(row.Tags.Contains)))
             .Where(row => Matches(segment, constituencies, row))
             .ToList();
