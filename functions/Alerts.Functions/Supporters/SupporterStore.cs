@@ -36,7 +36,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
             return null;
         }
 
-        NullableResponse<TableEntity> row = await _supporters.GetEntityIfExistsAsync<TableEntity>(id, string.Empty, cancellationToken: cancellationToken);
+        NullableResponse<TableEntity> row = await _supporters.GetEntityIfExistsAsync<TableEntity>(id, SupporterEntity.RowKey(id), cancellationToken: cancellationToken);
         return row.HasValue ? (SupporterEntity.ToSupporter(row.Value!), row.Value!.ETag) : null;
     }
 
@@ -95,7 +95,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         await DeleteIndexRowsAsync(supporter.Id, IndexPartitions(supporter), cancellationToken);
         await SaveLookupAsync(Channel.Email, supporter.Id, null, supporter.Email, cancellationToken);
         await SaveLookupAsync(Channel.Sms, supporter.Id, null, supporter.Phone, cancellationToken);
-        await _supporters.DeleteEntityAsync(supporter.Id, string.Empty, ETag.All, cancellationToken);
+        await _supporters.DeleteEntityAsync(supporter.Id, SupporterEntity.RowKey(supporter.Id), ETag.All, cancellationToken);
     }
 
     public async IAsyncEnumerable<IndexRow> ReadIndexAsync(string partition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
