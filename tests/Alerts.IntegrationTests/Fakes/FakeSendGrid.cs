@@ -33,6 +33,13 @@ public sealed class FakeSendGrid : IAsyncDisposable
     /// <summary>Every recipient SendGrid took, with the delivery id and the personalised values it got.</summary>
     public ConcurrentQueue<(string Email, string DeliveryId, JsonObject Personalization)> Delivered { get; } = new();
 
+    /// <summary>
+    /// When set, each accepted address goes here instead of into <see cref="Delivered"/>. The benchmark
+    /// tallies this way: a kept personalization holds its whole request body, so the process's heap would
+    /// grow with N and hide whether the app's own memory stays flat.
+    /// </summary>
+    public Action<string>? OnAccepted { get; set; }
+
     /// <summary>Replies for the next requests, in order; null or an empty script means 202.</summary>
     public void Then(FakeReply reply) => _script.Enqueue(() => reply);
 
@@ -80,7 +87,14 @@ public sealed class FakeSendGrid : IAsyncDisposable
         {
             foreach (var r in recipients)
             {
-                Delivered.Enqueue(r);
+                if (OnAccepted is { } tally)
+                {
+                    tally(r.Item1);
+                }
+                else
+                {
+                    Delivered.Enqueue(r);
+                }
             }
         }
 
