@@ -43,6 +43,7 @@ app.MapHealth();              // GET /api/health        (Health function, anonym
 app.MapWatchBillsTrigger();   // POST /WatchBills       (timer, from the host or the local runner)
 app.MapDispatchBatchTrigger(); // POST /DispatchBatch   (queue, from the host or the local runner)
 app.MapStartScheduledCampaignsTrigger(); // POST /StartScheduledCampaigns (timer, every minute)
+app.MapEnrichPendingSupportersTrigger(); // POST /EnrichPendingSupporters (timer, every 15 minutes)
 app.MapStaffApi();            // /api/v1/...            (StaffApi function, function key)
 app.MapWebhooks();            // /api/hooks/...         (Webhooks function, anonymous, signature-verified)
 app.MapUnsubscribe();         // /api/unsubscribe/...   (Unsubscribe function, anonymous, signed token)

@@ -84,6 +84,51 @@ internal sealed partial class SupporterDirectory(
         return true;
     }
 
+    /// <summary>
+    /// Retries the constituency look-up for supporters saved while postcodes.io or the Members API was
+    /// down, up to <paramref name="max"/> of them. Stops at the first look-up that fails again: the
+    /// service is still down, and the next run will try.
+    /// </summary>
+    public async Task<EnrichmentSweep> RetryPendingEnrichmentAsync(int max, CancellationToken cancellationToken = default)
+    {
+        int enriched = 0, skipped = 0;
+        await foreach (IndexRow row in store.ReadIndexAsync(SupporterStore.PendingEnrichmentPartition, cancellationToken).Take(max).WithCancellation(cancellationToken))
+        {
+            if (await store.GetAsync(row.SupporterId, cancellationToken) is not { } found)
+            {
+                await store.DeleteIndexRowAsync(SupporterStore.PendingEnrichmentPartition, row.SupporterId, cancellationToken);
+                continue;
+            }
+
+            Supporter supporter = found.Supporter;
+            if (supporter.Enrichment != EnrichmentStatus.Pending)
+            {
+                // A crash between a save and its index clean-up left the row behind.
+                await store.ReindexAsync(supporter, [SupporterStore.PendingEnrichmentPartition], cancellationToken);
+                continue;
+            }
+
+            Supporter next = await EnrichAsync(supporter, supporter, cancellationToken);
+            if (next.Enrichment == EnrichmentStatus.Pending)
+            {
+                return new EnrichmentSweep(enriched, skipped, StillUnavailable: true);
+            }
+
+            // A staff edit that raced this one wins; the supporter stays listed if it is still pending.
+            if (await store.TrySaveAsync(next with { UpdatedAt = time.GetUtcNow() }, supporter, found.ETag, cancellationToken))
+            {
+                LogSaved(logger, next.Id, "enriched", "enrichment");
+                enriched++;
+            }
+            else
+            {
+                skipped++;
+            }
+        }
+
+        return new EnrichmentSweep(enriched, skipped, StillUnavailable: false);
+    }
+
     private async Task<SaveOutcome> SaveAsync(string? id, SupporterInput input, string source, bool dryRun, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = SupporterRules.Validate(input, creating: id is null, time.GetUtcNow(), out NormalisedContact contact);
@@ -190,3 +235,6 @@ internal sealed partial class SupporterDirectory(
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Supporter {SupporterId} erased; suppression hashes kept")]
     private static partial void LogErased(ILogger logger, string supporterId);
 }
+
+/// <summary>What one run of the pending-enrichment sweep did.</summary>
+internal sealed record EnrichmentSweep(int Enriched, int Skipped, bool StillUnavailable);

@@ -15,11 +15,15 @@ internal sealed record Suppression(Channel Channel, string Reason, string Source
 
 /// <summary>
 /// Supporters (partition per supporter), look-ups by keyed hash of email or phone, the segment index
-/// (a partition per tag, per constituency, and one for everyone) and the suppression list.
+/// (a partition per tag, per constituency, and one for everyone, plus one listing supporters whose
+/// constituency look-up is pending) and the suppression list.
 /// </summary>
 internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher, Audit.AuditLog audit, Audit.AuditActor actor)
 {
     public const string AllPartition = "all";
+
+    /// <summary>Supporters whose postcode look-up failed for an outage, for the sweep that retries them.</summary>
+    public const string PendingEnrichmentPartition = "enrichment|pending";
     private readonly TableClient _supporters = storage.Table(Tables.Supporters);
     private readonly TableClient _lookup = storage.Table(Tables.SupporterLookup);
     private readonly TableClient _index = storage.Table(Tables.SegmentIndex);
@@ -89,6 +93,10 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         await UpsertIndexAsync(supporter, cancellationToken);
         await DeleteIndexRowsAsync(supporter.Id, suspectPartitions.Except(IndexPartitions(supporter)), cancellationToken);
     }
+
+    /// <summary>Drops an index row whose supporter no longer exists.</summary>
+    public Task DeleteIndexRowAsync(string partition, string supporterId, CancellationToken cancellationToken = default) =>
+        DeleteIndexRowsAsync(supporterId, [partition], cancellationToken);
 
     public async Task DeleteAsync(Supporter supporter, CancellationToken cancellationToken = default)
     {
@@ -179,6 +187,11 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         foreach (string tag in supporter.Tags)
         {
             yield return TagPartition(tag);
+        }
+
+        if (supporter.Enrichment == EnrichmentStatus.Pending)
+        {
+            yield return PendingEnrichmentPartition;
         }
 
         if (supporter.Constituency is { Length: > 0 } constituency)

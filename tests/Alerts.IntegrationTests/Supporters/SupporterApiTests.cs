@@ -209,6 +209,61 @@ public sealed class SupporterApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PendingLookups_AreRetriedByTheTimer_OnceTheServiceIsBack()
+    {
+        _t.Lookups.Down = true;
+        string first = (await _t.CreateAsync(new { email = "p1@example.org", postcode = "IV1 1AA", emailConsent = SupportersTestApp.Consent(true) }))["id"]!.GetValue<string>();
+        string second = (await _t.CreateAsync(new { email = "p2@example.org", postcode = "IV1 1AA", emailConsent = SupportersTestApp.Consent(true) }))["id"]!.GetValue<string>();
+        var inverness = new { constituencies = new[] { "Inverness, Skye and West Ross-shire" }, channels = new[] { "email" } };
+
+        // Still down: the run changes nothing and says so.
+        Assert.Contains("still unavailable", await SweepAsync(), StringComparison.Ordinal);
+        Assert.Equal("Pending", (await SupporterAsync(first))["enrichment"]!.GetValue<string>());
+
+        _t.Lookups.Down = false;
+        Assert.StartsWith("Looked up 2 pending supporters", await SweepAsync(), StringComparison.Ordinal);
+
+        foreach (string id in new[] { first, second })
+        {
+            JsonObject supporter = await SupporterAsync(id);
+            Assert.Equal("Done", supporter["enrichment"]!.GetValue<string>());
+            Assert.Equal("Mr Angus MacDonald", supporter["mpName"]!.GetValue<string>());
+        }
+
+        // They now belong to their constituency's segment, and nobody is left to retry.
+        Assert.Equal(2, (await _t.CountAsync(inverness))["channels"]!["email"]!.GetValue<int>());
+        Assert.StartsWith("Looked up 0 pending supporters", await SweepAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PendingLookupSweep_DropsRowsLeftByACrash_AndChangesNoSupporter()
+    {
+        string done = (await _t.CreateAsync(new { email = "d@example.org", postcode = "IV1 1AA" }))["id"]!.GetValue<string>();
+        JsonObject before = await SupporterAsync(done);
+        // What a crash between a save and its index clean-up leaves: the row of a supporter no longer
+        // pending, and the row of one since erased.
+        TableClient index = new TableServiceClient(_t.App.StorageConnectionString).GetTableClient(_t.App.NamePrefix + "SegmentIndex");
+        await index.AddEntityAsync(new TableEntity("enrichment|pending", done));
+        await index.AddEntityAsync(new TableEntity("enrichment|pending", "s0000000000000000000gone"));
+
+        Assert.StartsWith("Looked up 0 pending supporters", await SweepAsync(), StringComparison.Ordinal);
+
+        Assert.Empty(await index.QueryAsync<TableEntity>(e => e.PartitionKey == "enrichment|pending").ToListAsync());
+        Assert.Equal(before.ToJsonString(), (await SupporterAsync(done)).ToJsonString());
+    }
+
+    private async Task<string> SweepAsync()
+    {
+        HttpResponseMessage response = await _t.Client.PostAsJsonAsync("/EnrichPendingSupporters", new { Data = new { }, Metadata = new { } });
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!["Logs"]![0]!.GetValue<string>();
+    }
+
+    private async Task<JsonObject> SupporterAsync(string id) =>
+        (await _t.Client.GetFromJsonAsync<JsonObject>($"/api/v1/supporters/{id}"))!;
+
+    [Fact]
     public async Task UnknownPostcode_IsMarkedNotFound_AndLookupsAreCached()
     {
         JsonObject unknown = await _t.CreateAsync(new { email = "u@example.org", postcode = "ZZ9 9ZZ" });
