@@ -111,7 +111,6 @@ internal static class Benchmark
     private static void Progress(int n, string phase) =>
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTimeOffset.Now:HH:mm:ss} N={n:N0}: {phase}"));
 
-
     /// <summary>Writes supporters straight through the store (not the import endpoint), 32 at a time.</summary>
     private static async Task SeedAsync(IServiceProvider services, int n)
     {

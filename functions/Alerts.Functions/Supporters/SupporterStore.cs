@@ -24,6 +24,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
 
     /// <summary>Supporters whose postcode look-up failed for an outage, for the sweep that retries them.</summary>
     public const string PendingEnrichmentPartition = "enrichment|pending";
+
     private readonly TableClient _supporters = storage.Table(Tables.Supporters);
     private readonly TableClient _lookup = storage.Table(Tables.SupporterLookup);
     private readonly TableClient _index = storage.Table(Tables.SegmentIndex);
