@@ -92,21 +92,16 @@ internal sealed partial class SupporterDirectory(
     public async Task<EnrichmentSweep> RetryPendingEnrichmentAsync(int max, CancellationToken cancellationToken = default)
     {
         int enriched = 0, skipped = 0;
-        await foreach (IndexRow row in store.ReadIndexAsync(SupporterStore.PendingEnrichmentPartition, cancellationToken).Take(max).WithCancellation(cancellationToken))
+        await foreach (IndexRow row in store.ReadIndexAsync(SupporterStore.PendingEnrichmentPartition, cancellationToken).Take(max))
         {
-            if (await store.GetAsync(row.SupporterId, cancellationToken) is not { } found)
+            if (await store.GetAsync(row.SupporterId, cancellationToken) is not { Supporter.Enrichment: EnrichmentStatus.Pending } found)
             {
+                // A crash between a save (or an erasure) and its index clean-up left the row behind.
                 await store.DeleteIndexRowAsync(SupporterStore.PendingEnrichmentPartition, row.SupporterId, cancellationToken);
                 continue;
             }
 
             Supporter supporter = found.Supporter;
-            if (supporter.Enrichment != EnrichmentStatus.Pending)
-            {
-                // A crash between a save and its index clean-up left the row behind.
-                await store.ReindexAsync(supporter, [SupporterStore.PendingEnrichmentPartition], cancellationToken);
-                continue;
-            }
 
             Supporter next = await EnrichAsync(supporter, supporter, cancellationToken);
             if (next.Enrichment == EnrichmentStatus.Pending)

@@ -95,7 +95,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         await DeleteIndexRowsAsync(supporter.Id, suspectPartitions.Except(IndexPartitions(supporter)), cancellationToken);
     }
 
-    /// <summary>Drops an index row whose supporter no longer exists.</summary>
+    /// <summary>Drops one index row the supporter no longer belongs in.</summary>
     public Task DeleteIndexRowAsync(string partition, string supporterId, CancellationToken cancellationToken = default) =>
         DeleteIndexRowsAsync(supporterId, [partition], cancellationToken);
 
