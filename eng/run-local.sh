@@ -11,10 +11,14 @@ if [ ! -x node_modules/.bin/azurite ]; then
 fi
 
 mkdir -p .azurite
-node_modules/.bin/azurite --location .azurite --silent --skipApiVersionCheck --loose \
+node_modules/.bin/azurite --location .azurite --silent --skipApiVersionCheck --loose --disableTelemetry \
   --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
 azurite_pid=$!
-trap 'kill "$azurite_pid" 2>/dev/null || true' EXIT
+app_pid=""
+# A signal sent to this script alone (a service manager, `timeout`) must stop both children, not orphan them.
+trap 'kill $app_pid "$azurite_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # Wait for the table endpoint (10002) so the app's start-up can create its tables.
 for _ in $(seq 1 50); do
@@ -23,4 +27,7 @@ for _ in $(seq 1 50); do
 done
 
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-dotnet run --project functions/Alerts.Functions --launch-profile "" --urls "${ALERTS_URLS:-http://127.0.0.1:7071}" "$@"
+# In the background and waited for, so a signal reaches the traps at once instead of after the app exits.
+dotnet run --project functions/Alerts.Functions --launch-profile "" --urls "${ALERTS_URLS:-http://127.0.0.1:7071}" "$@" &
+app_pid=$!
+wait "$app_pid"
