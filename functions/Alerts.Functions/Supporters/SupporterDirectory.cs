@@ -6,13 +6,35 @@ internal sealed partial class SupporterDirectory(
 {
     private const int MaxAttempts = 3;
 
-    /// <summary>Creates a supporter, or updates the one with the same email (or, for a row without email, the same phone).</summary>
+    /// <summary>
+    /// Creates a supporter, or updates the one with the same email (or, for a row without email, the same phone).
+    /// A grant over a later withdrawal is refused (<see cref="SaveResult.ConsentConflict"/>), except for an
+    /// import, which keeps the withdrawal, saves the rest of the row and says so in the outcome.
+    /// </summary>
     public Task<SaveOutcome> UpsertAsync(SupporterInput input, string source, bool dryRun = false, CancellationToken cancellationToken = default) =>
-        SaveAsync(null, input, source, dryRun, cancellationToken);
+        SaveAsync(null, input, source, dryRun, keepWithdrawals: source == ImportSource, cancellationToken);
 
     /// <summary>Changes the given fields of an existing supporter.</summary>
     public Task<SaveOutcome> UpdateAsync(string id, SupporterInput input, string source, CancellationToken cancellationToken = default) =>
-        SaveAsync(id, input, source, dryRun: false, cancellationToken);
+        SaveAsync(id, input, source, dryRun: false, keepWithdrawals: false, cancellationToken);
+
+    public const string ImportSource = "import";
+
+    /// <summary>
+    /// The supporter opted out of a channel (unsubscribe link, STOP, a provider's unsubscribe or bounce).
+    /// Changes only the consent: no look-up or other service is involved, so it succeeds whatever they are doing.
+    /// False when no supporter has this id.
+    /// </summary>
+    public Task<bool> WithdrawConsentAsync(string id, Channel channel, string source, CancellationToken cancellationToken = default) =>
+        SetConsentAsync(id, channel, source, current => current.Status == ConsentStatus.Withdrawn
+            ? null
+            : current with { Status = ConsentStatus.Withdrawn, Source = source, At = time.GetUtcNow() }, cancellationToken);
+
+    /// <summary>The supporter asked for alerts again themselves (texted START): their own new, dated consent.</summary>
+    public Task<bool> GrantOwnConsentAsync(string id, Channel channel, string source, CancellationToken cancellationToken = default) =>
+        SetConsentAsync(id, channel, source, current => current is { Status: ConsentStatus.Granted, Basis: LawfulBasis.Consent }
+            ? null
+            : SupporterRules.OwnConsent(source, time.GetUtcNow()), cancellationToken);
 
     /// <summary>Adds and removes tags, keeping the others.</summary>
     public async Task<SaveOutcome> ChangeTagsAsync(string id, IEnumerable<string> add, IEnumerable<string> remove, CancellationToken cancellationToken = default)
@@ -124,7 +146,49 @@ internal sealed partial class SupporterDirectory(
         return new EnrichmentSweep(enriched, skipped, StillUnavailable: false);
     }
 
-    private async Task<SaveOutcome> SaveAsync(string? id, SupporterInput input, string source, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>Replaces one channel's consent (null from <paramref name="change"/>: nothing to do), retrying lost races.</summary>
+    private async Task<bool> SetConsentAsync(string id, Channel channel, string source, Func<ChannelConsent, ChannelConsent?> change, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await store.GetAsync(id, cancellationToken) is not { } found)
+            {
+                return false;
+            }
+
+            Supporter previous = found.Supporter;
+            if (change(previous.ConsentFor(channel)) is not { } consent)
+            {
+                return true;
+            }
+
+            Supporter next = (channel == Channel.Email ? previous with { EmailConsent = consent } : previous with { SmsConsent = consent })
+                with { UpdatedAt = time.GetUtcNow() };
+            if (await store.TrySaveAsync(next, previous, found.ETag, cancellationToken))
+            {
+                await AuditConsentAsync(previous, next, source, cancellationToken);
+                LogSaved(logger, id, "consent changed", source);
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException("The supporter kept changing while their consent was being recorded; try again.");
+    }
+
+    private async Task AuditConsentAsync(Supporter? previous, Supporter next, string source, CancellationToken cancellationToken)
+    {
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            ChannelConsent before = previous?.ConsentFor(channel) ?? ChannelConsent.None, after = next.ConsentFor(channel);
+            if (before.Status != after.Status || before.Basis != after.Basis)
+            {
+                await audit.RecordAsync(actor.For(source), "ConsentChanged", "supporter", next.Id,
+                    $"{channel}: {before.Status} → {after.Status} ({after.Basis}, {after.Source})", cancellationToken);
+            }
+        }
+    }
+
+    private async Task<SaveOutcome> SaveAsync(string? id, SupporterInput input, string source, bool dryRun, bool keepWithdrawals, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = SupporterRules.Validate(input, creating: id is null, time.GetUtcNow(), out NormalisedContact contact);
         if (errors.Count > 0)
@@ -159,7 +223,15 @@ internal sealed partial class SupporterDirectory(
             DateTimeOffset now = time.GetUtcNow();
             Supporter? previous = existing?.Supporter;
             Supporter next = SupporterRules.Apply(previous, input, contact, source, now,
-                previous?.Id ?? hasher.NewSupporterId(contact.Email is not null ? Channel.Email : Channel.Sms, contact.Email ?? contact.Phone!));
+                previous?.Id ?? hasher.NewSupporterId(contact.Email is not null ? Channel.Email : Channel.Sms, contact.Email ?? contact.Phone!),
+                out IReadOnlyList<Channel> keptWithdrawn);
+            if (keptWithdrawn.Count > 0 && !keepWithdrawals)
+            {
+                return new SaveOutcome(SaveResult.ConsentConflict, previous, keptWithdrawn.ToDictionary(
+                    c => (c == Channel.Email ? "emailConsent" : "smsConsent") + ".obtainedAt",
+                    c => new[] { SupporterRules.KeptWithdrawnReason(previous!.ConsentFor(c)) }), keptWithdrawn);
+            }
+
             if (!dryRun)
             {
                 next = await EnrichAsync(previous, next, cancellationToken);
@@ -167,28 +239,19 @@ internal sealed partial class SupporterDirectory(
 
             if (previous is not null && next.SameDataAs(previous))
             {
-                return new SaveOutcome(SaveResult.Unchanged, previous, errors);
+                return new SaveOutcome(SaveResult.Unchanged, previous, errors, keptWithdrawn);
             }
 
             if (dryRun)
             {
-                return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors);
+                return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors, keptWithdrawn);
             }
 
             if (await store.TrySaveAsync(next, previous, existing?.ETag ?? default, cancellationToken))
             {
-                foreach (Channel channel in Enum.GetValues<Channel>())
-                {
-                    ChannelConsent before = previous?.ConsentFor(channel) ?? ChannelConsent.None, after = next.ConsentFor(channel);
-                    if (before.Status != after.Status || before.Basis != after.Basis)
-                    {
-                        await audit.RecordAsync(actor.For(source), "ConsentChanged", "supporter", next.Id,
-                            $"{channel}: {before.Status} → {after.Status} ({after.Basis}, {after.Source})", cancellationToken);
-                    }
-                }
-
+                await AuditConsentAsync(previous, next, source, cancellationToken);
                 LogSaved(logger, next.Id, previous is null ? "created" : "updated", source);
-                return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors);
+                return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors, keptWithdrawn);
             }
         }
 

@@ -7,8 +7,14 @@ namespace Alerts.Supporters;
 
 public sealed record ImportRowError(int Row, string Field, string Reason);
 
+/// <summary>
+/// What an import did. <see cref="Errors"/> are rejected rows; <see cref="Warnings"/> are rows saved with
+/// something staff should know (a consent kept withdrawn, a blank consent). Fields name the file's own
+/// columns (CSV) or properties (JSON).
+/// </summary>
 public sealed record ImportReport(
-    bool DryRun, int RowsRead, int Created, int Updated, int Unchanged, int Rejected, IReadOnlyList<ImportRowError> Errors, bool ErrorsTruncated);
+    bool DryRun, int RowsRead, int Created, int Updated, int Unchanged, int Rejected, int KeptWithdrawn,
+    IReadOnlyList<ImportRowError> Errors, IReadOnlyList<ImportRowError> Warnings, bool ErrorsTruncated);
 
 internal enum ImportFormat
 {
@@ -36,20 +42,20 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
 
     public async Task<ImportReport> ImportAsync(Stream body, ImportFormat format, bool dryRun, CancellationToken cancellationToken = default)
     {
-        int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0;
+        int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, keptWithdrawn = 0;
         var errors = new List<ImportRowError>();
+        var warnings = new List<ImportRowError>();
         bool truncated = false;
 
-        void Reject(IEnumerable<ImportRowError> rowErrors)
+        void Add(List<ImportRowError> list, IEnumerable<ImportRowError> items)
         {
-            lock (errors)
+            lock (list)
             {
-                rejected++;
-                foreach (ImportRowError error in rowErrors)
+                foreach (ImportRowError item in items)
                 {
-                    if (errors.Count < MaxReportedErrors)
+                    if (list.Count < MaxReportedErrors)
                     {
-                        errors.Add(error);
+                        list.Add(format == ImportFormat.Csv ? item with { Field = CsvField(item.Field) } : item);
                     }
                     else
                     {
@@ -57,6 +63,12 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                     }
                 }
             }
+        }
+
+        void Reject(IEnumerable<ImportRowError> rowErrors)
+        {
+            Interlocked.Increment(ref rejected);
+            Add(errors, rowErrors);
         }
 
         IAsyncEnumerable<ImportRow> rows = format == ImportFormat.Csv ? ReadCsvAsync(body, cancellationToken) : ReadJsonAsync(body, cancellationToken);
@@ -70,7 +82,29 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                     return;
                 }
 
-                SaveOutcome outcome = await directory.UpsertAsync(row.Input!, "import", dryRun, token);
+                SaveOutcome outcome;
+                try
+                {
+                    outcome = await directory.UpsertAsync(row.Input!, SupporterDirectory.ImportSource, dryRun, token);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
+                {
+                    // One row that cannot be saved now (storage busy, a race lost three times) is reported and
+                    // the import goes on: the same file imported again saves it and changes nothing else.
+                    LogRowFailed(logger, ex, row.Number);
+                    Reject([new ImportRowError(row.Number, "row", "Not saved (" + (ex is Azure.RequestFailedException ? "storage was unavailable" : "an unexpected error")
+                        + "). Import the file again to retry it; rows already saved stay as they are.")]);
+                    return;
+                }
+
+                if (outcome.KeptWithdrawn is { Count: > 0 } kept)
+                {
+                    Interlocked.Increment(ref keptWithdrawn);
+                    Add(warnings, kept.Select(c => new ImportRowError(row.Number, c == Channel.Email ? "emailConsent" : "smsConsent",
+                        SupporterRules.KeptWithdrawnReason(outcome.Supporter!.ConsentFor(c)))));
+                }
+
+                Add(warnings, row.Warnings.Where(w => outcome.Supporter?.ConsentFor(w.Channel).Status is null or ConsentStatus.None).Select(w => w.Warning));
                 switch (outcome.Result)
                 {
                     case SaveResult.Created: Interlocked.Increment(ref created); break;
@@ -82,12 +116,37 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                 }
             });
 
-        errors.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : string.CompareOrdinal(a.Field, b.Field));
+        Comparison<ImportRowError> byRow = (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : string.CompareOrdinal(a.Field, b.Field);
+        errors.Sort(byRow);
+        warnings.Sort(byRow);
         LogImported(logger, dryRun, read, created, updated, unchanged, rejected);
-        return new ImportReport(dryRun, read, created, updated, unchanged, rejected, errors, truncated);
+        return new ImportReport(dryRun, read, created, updated, unchanged, rejected, keptWithdrawn, errors, warnings, truncated);
     }
 
-    private sealed record ImportRow(int Number, SupporterInput? Input, IReadOnlyList<ImportRowError> Errors);
+    /// <summary>A row's warning that applies only if the saved supporter ends up without consent on the channel.</summary>
+    private sealed record ChannelWarning(Channel Channel, ImportRowError Warning);
+
+    private sealed record ImportRow(int Number, SupporterInput? Input, IReadOnlyList<ImportRowError> Errors, IReadOnlyList<ChannelWarning> Warnings)
+    {
+        public ImportRow(int number, SupporterInput? input, IReadOnlyList<ImportRowError> errors)
+            : this(number, input, errors, [])
+        {
+        }
+    }
+
+    /// <summary>The CSV column a supporter field comes from, so the report speaks the file's language.</summary>
+    private static string CsvField(string field) => field switch
+    {
+        "firstName" => "first_name",
+        "lastName" => "last_name",
+        "emailConsent" or "emailConsent.status" => "email_consent",
+        "smsConsent" or "smsConsent.status" => "sms_consent",
+        "emailConsent.basis" => "email_basis",
+        "smsConsent.basis" => "sms_basis",
+        "emailConsent.source" or "smsConsent.source" => "consent_source",
+        "emailConsent.obtainedAt" or "smsConsent.obtainedAt" => "consent_date",
+        _ => field,
+    };
 
     private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -117,6 +176,17 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
             int number = checked((int)csv.RowNumber + 1);
             string? Field(string name) => columns[name] is >= 0 and var index && index < csv.FieldCount ? NullIfBlank(csv.GetString(index)) : null;
             var rowErrors = new List<ImportRowError>();
+            var rowWarnings = new List<ChannelWarning>();
+            if (Field("email") is not null && columns["email_consent"] >= 0 && Field("email_consent") is null)
+            {
+                rowWarnings.Add(new ChannelWarning(Channel.Email, new ImportRowError(number, "email_consent", "Blank: no email consent is recorded, so this supporter will not be emailed.")));
+            }
+
+            if (Field("phone") is not null && columns["sms_consent"] >= 0 && Field("sms_consent") is null)
+            {
+                rowWarnings.Add(new ChannelWarning(Channel.Sms, new ImportRowError(number, "sms_consent", "Blank: no SMS consent is recorded, so this supporter will not be texted.")));
+            }
+
             SupporterInput input = new()
             {
                 Email = Field("email"),
@@ -128,7 +198,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                 EmailConsent = CsvConsent(number, "email", Field("email_consent"), Field("email_basis"), Field, rowErrors),
                 SmsConsent = CsvConsent(number, "sms", Field("sms_consent"), Field("sms_basis"), Field, rowErrors),
             };
-            yield return new ImportRow(number, input, rowErrors);
+            yield return new ImportRow(number, input, rowErrors, rowWarnings);
         }
     }
 
@@ -219,6 +289,9 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static bool IsYes(string? value) => value?.ToLowerInvariant() is "yes" or "y" or "true" or "1";
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "Import row {Row} could not be saved")]
+    private static partial void LogRowFailed(ILogger logger, Exception exception, int row);
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information,
         Message = "Import (dry run {DryRun}): {Read} rows, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected")]

@@ -59,10 +59,31 @@ internal static class SupporterRules
         return errors;
     }
 
-    public static Supporter Apply(Supporter? previous, SupporterInput input, NormalisedContact contact, string source, DateTimeOffset now, string id)
+    /// <summary>
+    /// The supporter after the input is applied. <paramref name="keptWithdrawn"/> names the channels whose
+    /// withdrawn consent the input asked to grant without a consent date after the withdrawal: those stay
+    /// withdrawn (invariant 9: only the supporter, with a new dated consent or START, restores it).
+    /// </summary>
+    public static Supporter Apply(
+        Supporter? previous, SupporterInput input, NormalisedContact contact, string source, DateTimeOffset now, string id, out IReadOnlyList<Channel> keptWithdrawn)
     {
         static string? Pick(string? given, string? previous) => given is null ? previous : given.Length == 0 ? null : given.Trim();
 
+        var kept = new List<Channel>();
+        ChannelConsent Consent(Channel channel, ChannelConsent? before, ConsentInput? given)
+        {
+            if (KeepsWithdrawal(before, given))
+            {
+                kept.Add(channel);
+                return before!;
+            }
+
+            return ApplyConsent(before, given, source, now);
+        }
+
+        ChannelConsent email = Consent(Channel.Email, previous?.EmailConsent, input.EmailConsent);
+        ChannelConsent sms = Consent(Channel.Sms, previous?.SmsConsent, input.SmsConsent);
+        keptWithdrawn = kept;
         return new Supporter(
             id,
             Pick(input.FirstName, previous?.FirstName),
@@ -75,11 +96,26 @@ internal static class SupporterRules
             previous?.MpMemberId,
             previous?.Enrichment ?? EnrichmentStatus.None,
             contact.Tags ?? previous?.Tags ?? [],
-            ApplyConsent(previous?.EmailConsent, input.EmailConsent, source, now),
-            ApplyConsent(previous?.SmsConsent, input.SmsConsent, source, now),
+            email,
+            sms,
             previous?.CreatedAt ?? now,
             now);
     }
+
+    /// <summary>
+    /// A grant over a withdrawal is a new consent only if it says when it was given, and that is after the
+    /// withdrawal. Without a date it is an old list replayed (or a form re-submitted) and changes nothing.
+    /// </summary>
+    public static bool KeepsWithdrawal(ChannelConsent? before, ConsentInput? given) =>
+        given is { Status: ConsentStatus.Granted } && before is { Status: ConsentStatus.Withdrawn }
+        && !(given.ObtainedAt is { } at && at > (before.At ?? DateTimeOffset.MinValue));
+
+    /// <summary>The words staff and import reports use for a kept withdrawal.</summary>
+    public static string KeptWithdrawnReason(ChannelConsent withdrawn) =>
+        FormattableString.Invariant($"Kept withdrawn: the supporter withdrew consent on {withdrawn.At:yyyy-MM-dd HH:mm} UTC ({withdrawn.Source}). Only a consent dated after that restores it.");
+
+    /// <summary>A consent the supporter gave by their own act (texting START): dated now, basis consent.</summary>
+    public static ChannelConsent OwnConsent(string source, DateTimeOffset now) => new(ConsentStatus.Granted, LawfulBasis.Consent, source, now);
 
     private static ChannelConsent ApplyConsent(ChannelConsent? previous, ConsentInput? input, string source, DateTimeOffset now)
     {

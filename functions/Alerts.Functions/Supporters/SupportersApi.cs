@@ -41,13 +41,14 @@ internal static class SupportersApi
         return api;
     }
 
-    private static async Task<Results<Created<SupporterResponse>, Ok<SupporterResponse>, ValidationProblem>> CreateAsync(
+    private static async Task<Results<Created<SupporterResponse>, Ok<SupporterResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         SupporterInput input, SupporterDirectory directory, CancellationToken cancellationToken)
     {
         SaveOutcome outcome = await directory.UpsertAsync(input, "staff", cancellationToken: cancellationToken);
         return outcome.Result switch
         {
             SaveResult.Invalid => TypedResults.ValidationProblem(outcome.Errors),
+            SaveResult.ConsentConflict => ConsentConflict(outcome.Errors),
             SaveResult.Created => TypedResults.Created($"/api/v1/supporters/{outcome.Supporter!.Id}", outcome.Supporter.ToResponse()),
             _ => TypedResults.Ok(outcome.Supporter!.ToResponse()),
         };
@@ -56,7 +57,7 @@ internal static class SupportersApi
     private static async Task<Results<Ok<SupporterResponse>, NotFound>> GetAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
         await directory.GetAsync(id, cancellationToken) is { } supporter ? TypedResults.Ok(supporter.ToResponse()) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> UpdateAsync(
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, SupporterInput input, SupporterDirectory directory, CancellationToken cancellationToken) =>
         Map(await directory.UpdateAsync(id, input, "staff", cancellationToken));
 
@@ -82,21 +83,23 @@ internal static class SupportersApi
         return TypedResults.Ok(new SupporterExport(supporter.ToResponse(), suppressions, time.GetUtcNow()));
     }
 
-    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> ChangeTagsAsync(
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeTagsAsync(
         string id, TagChangeRequest request, SupporterDirectory directory, CancellationToken cancellationToken) =>
         Map(await directory.ChangeTagsAsync(id, request.Add ?? [], request.Remove ?? [], cancellationToken));
 
-    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem>> RecordConsentAsync(
+    private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RecordConsentAsync(
         string id, string channel, ConsentInput consent, SupporterDirectory directory, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse(channel, ignoreCase: true, out Channel parsed) || !Enum.IsDefined(parsed))
+        if (!Enum.TryParse(channel, ignoreCase: true, out Channel parsed) || !Enum.IsDefined(parsed) || channel.Any(char.IsDigit))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["channel"] = ["Use email or sms."] });
         }
 
-        return Map(await directory.UpdateAsync(id,
+        // The body is the channel's consent alone, so its errors name its own fields ("obtainedAt", not "smsConsent.obtainedAt").
+        SaveOutcome outcome = await directory.UpdateAsync(id,
             parsed == Channel.Email ? new SupporterInput { EmailConsent = consent } : new SupporterInput { SmsConsent = consent },
-            "staff", cancellationToken));
+            "staff", cancellationToken);
+        return Map(outcome with { Errors = outcome.Errors.ToDictionary(e => e.Key[(e.Key.IndexOf('.', StringComparison.Ordinal) + 1)..], e => e.Value) });
     }
 
     private static async Task<Results<NoContent, NotFound>> ReindexAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
@@ -166,12 +169,22 @@ internal static class SupportersApi
         }
     }
 
-    private static Results<Ok<SupporterResponse>, NotFound, ValidationProblem> Map(SaveOutcome outcome) => outcome.Result switch
+    private static Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult> Map(SaveOutcome outcome) => outcome.Result switch
     {
         SaveResult.Invalid => TypedResults.ValidationProblem(outcome.Errors),
+        SaveResult.ConsentConflict => ConsentConflict(outcome.Errors),
         SaveResult.NotFound => TypedResults.NotFound(),
         _ => TypedResults.Ok(outcome.Supporter!.ToResponse()),
     };
+
+    /// <summary>409: the supporter withdrew consent after the date given (or none was given); nothing was changed.</summary>
+    private static ProblemHttpResult ConsentConflict(IReadOnlyDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors.ToDictionary())
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "The supporter withdrew this consent.",
+            Detail = "Consent a supporter withdrew is restored only by a new consent given after the withdrawal: give its date in obtainedAt. Nothing was changed.",
+        });
 
     internal static SupporterResponse ToResponse(this Supporter s) => new(
         s.Id, s.FirstName, s.LastName, s.Email, s.Phone, s.Postcode, s.Constituency, s.MpName, s.MpMemberId, s.Enrichment.ToString(), s.Tags,

@@ -14,10 +14,10 @@ internal static class SupportersRegistration
 
         builder.Services.AddHttpClient<PostcodesClient>((services, http) =>
                 http.BaseAddress = services.GetRequiredService<IOptions<SupportersOptions>>().Value.PostcodesBaseAddress)
-            .AddStandardResilienceHandler(resilience => builder.Configuration.GetSection("Supporters:Resilience").Bind(resilience));
+            .AddStandardResilienceHandler(resilience => LookupResilience(resilience, builder.Configuration));
         builder.Services.AddHttpClient<MembersClient>((services, http) =>
                 http.BaseAddress = services.GetRequiredService<IOptions<SupportersOptions>>().Value.MembersBaseAddress)
-            .AddStandardResilienceHandler(resilience => builder.Configuration.GetSection("Supporters:Resilience").Bind(resilience));
+            .AddStandardResilienceHandler(resilience => LookupResilience(resilience, builder.Configuration));
 
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 20_000);
         builder.Services.AddSingleton<ContactHasher>();
@@ -28,5 +28,19 @@ internal static class SupportersRegistration
         builder.Services.AddSingleton<SegmentStore>();
         builder.Services.AddSingleton<SegmentEvaluator>();
         return builder;
+    }
+
+    /// <summary>
+    /// A look-up runs inside a staff request or an import row, and a failed one only defers the supporter to
+    /// the pending sweep, so it gives up fast: one retry, five seconds in all. Tunable under Supporters:Resilience.
+    /// </summary>
+    private static void LookupResilience(Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions resilience, IConfiguration configuration)
+    {
+        resilience.Retry.MaxRetryAttempts = 1;
+        resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(2);
+        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
+        resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+        configuration.GetSection("Supporters:Resilience").Bind(resilience);
     }
 }

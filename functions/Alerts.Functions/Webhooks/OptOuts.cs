@@ -25,25 +25,40 @@ internal sealed partial class OptOuts(SupporterStore store, SupporterDirectory d
     /// <summary>Suppresses an address and withdraws consent from the supporter who has it, if any.</summary>
     public async Task OptOutAddressAsync(Channel channel, string address, string reason, string source, CancellationToken cancellationToken = default)
     {
+        // Suppression first: it stops every later send on its own, so whatever fails after it, the opt-out holds.
         await store.SuppressAsync(channel, address, reason, source, time.GetUtcNow(), cancellationToken);
-        if (await store.FindIdAsync(channel, address, cancellationToken) is { } supporterId
-            && await directory.GetAsync(supporterId, cancellationToken) is { } supporter
-            && supporter.ConsentFor(channel).Status != ConsentStatus.Withdrawn)
+        if (await store.FindIdAsync(channel, address, cancellationToken) is { } supporterId)
         {
-            var withdrawn = new ConsentInput { Status = ConsentStatus.Withdrawn, Basis = supporter.ConsentFor(channel).Basis, Source = source };
-            await directory.UpdateAsync(supporterId,
-                channel == Channel.Email ? new SupporterInput { EmailConsent = withdrawn } : new SupporterInput { SmsConsent = withdrawn }, source, cancellationToken);
+            await directory.WithdrawConsentAsync(supporterId, channel, source, cancellationToken);
         }
 
         LogOptedOut(logger, channel, reason, source);
     }
 
-    /// <summary>Lifts a suppression that an SMS STOP (or Twilio's 21610) put there: a later START means they want alerts again.</summary>
+    /// <summary>
+    /// The supporter texted START: their own new consent to SMS, recorded with its source and time, and the
+    /// suppression lifted, unless the number was erased (an erasure is not undone by a text). False when
+    /// nothing changed.
+    /// </summary>
     public async Task<bool> OptBackInBySmsAsync(string phone, CancellationToken cancellationToken = default)
     {
         Suppression? suppression = await store.FindSuppressionAsync(Channel.Sms, phone, cancellationToken);
-        return suppression is { Reason: "sms-stop" or "provider-21610" } && await store.LiftSuppressionAsync(Channel.Sms, phone, "twilio-inbound", cancellationToken);
+        if (suppression is { Reason: "erased" })
+        {
+            return false;
+        }
+
+        bool changed = suppression is not null && await store.LiftSuppressionAsync(Channel.Sms, phone, StartSource, cancellationToken);
+        if (await store.FindIdAsync(Channel.Sms, phone, cancellationToken) is { } supporterId)
+        {
+            changed |= await directory.GrantOwnConsentAsync(supporterId, Channel.Sms, StartSource, cancellationToken);
+        }
+
+        return changed;
     }
+
+    /// <summary>How a START is recorded: the supporter's own reply, through Twilio.</summary>
+    public const string StartSource = "sms-start";
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Opt-out recorded for {Channel} ({Reason}, via {Source})")]
     private static partial void LogOptedOut(ILogger logger, Channel channel, string reason, string source);

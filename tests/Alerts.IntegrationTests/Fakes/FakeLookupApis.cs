@@ -28,6 +28,7 @@ public sealed class FakeLookupApis : IAsyncDisposable
 
     private int _postcodeRequests;
 
+    /// <summary>Postcode look-ups asked for, answered or not.</summary>
     public int PostcodeRequests => _postcodeRequests;
 
     public static async Task<FakeLookupApis> StartAsync()
@@ -36,6 +37,11 @@ public sealed class FakeLookupApis : IAsyncDisposable
         var fake = new FakeLookupApis(app);
         app.Use(async (context, next) =>
         {
+            if (context.Request.Path.StartsWithSegments("/postcodes"))
+            {
+                Interlocked.Increment(ref fake._postcodeRequests);
+            }
+
             if (fake.Down)
             {
                 context.Response.StatusCode = 503;
@@ -64,7 +70,6 @@ public sealed class FakeLookupApis : IAsyncDisposable
 
     private IResult Postcode(string postcode)
     {
-        Interlocked.Increment(ref _postcodeRequests);
         return _postcodes.TryGetValue(postcode.Replace(" ", "", StringComparison.Ordinal), out string? constituency)
             ? Results.Json(new { status = 200, result = new { postcode, parliamentary_constituency = "(pre-2024 name)", parliamentary_constituency_2024 = constituency } })
             : Results.Json(new { status = 404, error = "Postcode not found" }, statusCode: 404);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -124,11 +123,12 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Contains("<Response>", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(3, await NextCampaignRecipientsAsync(segment, "sms"));
 
-        // START lifts it; replaying the old STOP afterwards changes nothing.
+        // START lifts it and is recorded as the supporter's own new consent; replaying the old STOP afterwards changes nothing.
         var start = new Dictionary<string, string>(stop) { ["MessageSid"] = "SM2", ["Body"] = "START" };
         await PostTwilioAsync("/api/hooks/twilio/inbound", start);
-        await _t.Client.PutAsJsonAsync($"/api/v1/supporters/{(await _t.PostAsync("/api/v1/supporters/find", new { phone = "+447430000001" }))["id"]}/consent/sms",
-            new { status = "granted", source = "texted START" });
+        Assert.Equal(4, await NextCampaignRecipientsAsync(segment, "sms"));
+        JsonObject supporter = await _t.PostAsync("/api/v1/supporters/find", new { phone = "+447430000001" });
+        Assert.Equal(("granted", "sms-start"), (supporter["smsConsent"]!["status"]!.GetValue<string>(), supporter["smsConsent"]!["source"]!.GetValue<string>()));
         await PostTwilioAsync("/api/hooks/twilio/inbound", stop);
         Assert.Equal(4, await NextCampaignRecipientsAsync(segment, "sms"));
     }
