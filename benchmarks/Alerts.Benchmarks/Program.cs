@@ -89,7 +89,7 @@ internal static class Benchmark
         using var heap = new PeakHeap();
         var run = Stopwatch.StartNew();
         await campaigns.SendAsync(id, null);
-        await PumpAsync(app, client);
+        await PumpAsync(app);
         run.Stop();
         int campaignRequests = sendGrid.Requests;
         long peakMb = heap.PeakBytes / (1024 * 1024);
@@ -127,17 +127,20 @@ internal static class Benchmark
         });
     }
 
-    /// <summary>What the host does: take messages off the dispatch queue and POST them to /DispatchBatch, four at a time.</summary>
-    private static async Task PumpAsync(AlertsAppFactory app, HttpClient client)
+    /// <summary>What the host does: take messages off the dispatch queue and invoke DispatchBatch with them, four at a time.</summary>
+    private static async Task PumpAsync(AlertsAppFactory app)
     {
         var queue = new QueueClient(app.StorageConnectionString, app.NamePrefix + "dispatch", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         while ((await queue.ReceiveMessagesAsync(4, TimeSpan.FromMinutes(10))).Value is { Length: > 0 } messages)
         {
             await Parallel.ForEachAsync(messages, async (message, token) =>
             {
-                string envelope = JsonSerializer.Serialize(new { Data = new { batch = JsonSerializer.Serialize(message.MessageText) }, Metadata = new { DequeueCount = "1" } });
-                HttpResponseMessage response = await client.PostAsync(new Uri("/DispatchBatch", UriKind.Relative), new StringContent(envelope, Encoding.UTF8, "application/json"), token);
-                response.EnsureSuccessStatusCode();
+                Alerts.Triggers.InvocationOutcome outcome = await app.InvokeAsync("DispatchBatch", message.MessageText, 1, token);
+                if (!outcome.Succeeded)
+                {
+                    throw new InvalidOperationException(outcome.Result.Logs[0]);
+                }
+
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, token);
             });
         }

@@ -31,6 +31,13 @@ public sealed class AlertingOptions
 
     public TimeOnly SmsQuietHoursEnd { get; set; } = new(8, 0);
 
+    /// <summary>
+    /// How long a batch keeps waiting for a provider that answers 429 or cannot be reached (it is tried
+    /// again with growing delays meanwhile); after that its recipients are recorded as failed, so the
+    /// campaign finishes and says so, instead of sending forever.
+    /// </summary>
+    public TimeSpan DeferredGiveUpAfter { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>Key for signing unsubscribe links: base64 of at least 32 random bytes. Secret.</summary>
     [Required]
     public string UnsubscribeSigningKey { get; set; } = string.Empty;

@@ -4,12 +4,11 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Alerting;
 
 /// <summary>
-/// Turns a sending campaign's segment into batches on the dispatch queue, one index page at a time,
-/// saving its place after each batch so a crashed plan resumes where it stopped. Memory stays flat.
+/// Turns a sending campaign's approved segment into batches on the dispatch queue, one index page at a
+/// time, saving its place after each batch so a crashed plan resumes where it stopped. Memory stays flat.
 /// </summary>
 internal sealed partial class CampaignPlanner(
     CampaignStore campaigns,
-    SegmentStore segments,
     SegmentEvaluator evaluator,
     DispatchQueue queue,
     IOptions<AlertingOptions> options,
@@ -28,30 +27,37 @@ internal sealed partial class CampaignPlanner(
                 return planned;
             }
 
-            Segment? segment = await segments.GetAsync(campaign.Content.SegmentId, cancellationToken);
-            if (segment is null)
+            if (campaign.ApprovedSegment is not { } approved)
             {
+                // Only a campaign approved before approval fixed its audience can get here.
                 if (await campaigns.TryReplaceAsync(campaign with { State = CampaignState.Failed, UpdatedAt = time.GetUtcNow() }, cancellationToken))
                 {
-                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Failed: segment deleted", cancellationToken);
+                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Failed: no approved segment", cancellationToken);
                 }
 
-                LogSegmentMissing(logger, campaignId);
+                LogNoSegment(logger, campaignId);
                 return planned;
             }
 
-            // Only the campaign's channels count for membership.
-            SegmentDefinition definition = segment.Definition with { Channels = [.. segment.Definition.Channels.Intersect(campaign.Content.Channels)] };
-            SegmentPage page = await evaluator.ReadPageAsync(definition,
+            // The approved segment, on the channels both it and the campaign name.
+            IReadOnlyList<Channel> channels = campaign.ChannelsFor(approved);
+            SegmentPage page = await evaluator.ReadPageAsync(approved with { Channels = channels },
                 new SegmentCursor(campaign.Plan.PartitionIndex, campaign.Plan.ContinuationToken), options.Value.BatchSize, cancellationToken);
 
             int batchNo = campaign.Plan.NextBatch;
             if (page.Members.Count > 0)
             {
-                // Batch first, then its message, then the cursor: a crash repeats at most this batch,
-                // whose stored contents win and whose duplicate message the ledger makes harmless.
-                await campaigns.AddBatchAsync(campaignId, batchNo, page.Members.Select(m => m.SupporterId).ToList(), cancellationToken);
-                await queue.EnqueueAsync(new DispatchMessage(campaignId, DispatchKind.Send, batchNo), cancellationToken: cancellationToken);
+                // Batch first, then its messages, then the cursor: a crash repeats at most this batch,
+                // whose stored contents win and whose duplicate messages the ledger makes harmless.
+                // Each channel's part lists only who could receive on it when planned; sending re-checks.
+                Dictionary<Channel, IReadOnlyList<string>> parts = channels.ToDictionary(c => c,
+                    c => (IReadOnlyList<string>)[.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]);
+                await campaigns.AddBatchAsync(campaignId, batchNo, parts, cancellationToken);
+                foreach ((Channel channel, IReadOnlyList<string> ids) in parts.Where(p => p.Value.Count > 0))
+                {
+                    await queue.EnqueueAsync(DispatchMessage.Send(campaignId, batchNo, channel), cancellationToken: cancellationToken);
+                }
+
                 planned++;
             }
 
@@ -73,6 +79,6 @@ internal sealed partial class CampaignPlanner(
     [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Campaign {CampaignId} planned in {Batches} batches")]
     private static partial void LogPlanned(ILogger logger, string campaignId, int batches);
 
-    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "Campaign {CampaignId} failed: its segment no longer exists")]
-    private static partial void LogSegmentMissing(ILogger logger, string campaignId);
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "Campaign {CampaignId} failed: it has no approved segment")]
+    private static partial void LogNoSegment(ILogger logger, string campaignId);
 }

@@ -16,11 +16,28 @@ internal sealed record CampaignOutcome(CampaignChange Change, Campaign? Campaign
     public static CampaignOutcome NotFound { get; } = new(CampaignChange.NotFound, null);
 }
 
-public sealed record ChannelReport(IReadOnlyDictionary<string, int> ByStatus, int Planned);
+/// <summary>
+/// One channel of a campaign: recipients by outcome (<c>queued</c>: planned, not yet tried), how many were
+/// planned (eligible when the segment was read), and what its waiting parts wait for.
+/// </summary>
+public sealed record ChannelReport(IReadOnlyDictionary<string, int> ByStatus, int Planned, IReadOnlyList<WaitingReport> Waiting);
 
-public sealed record BatchReport(int Planned, int Done, int Failing, int Poisoned);
+/// <summary>Batches of one channel waiting for the same thing, until about the same time.</summary>
+public sealed record WaitingReport(int Batches, string Reason, DateTimeOffset? Until);
 
-public sealed record CampaignReport(string CampaignId, CampaignState State, IReadOnlyDictionary<Channel, ChannelReport> Channels, BatchReport Batches);
+/// <summary>A channel's part of a batch that failed on every attempt: what went wrong, and how to retry it.</summary>
+public sealed record PoisonedReport(int BatchNo, Channel Channel, int Attempts, string? Error);
+
+/// <summary>Counts of batch parts (a batch has a part per channel).</summary>
+public sealed record BatchReport(int Planned, int Done, int Waiting, int Failing, int Poisoned);
+
+/// <summary>
+/// Where a campaign is. <see cref="Status"/> says in words what it is doing or waiting for, so a campaign
+/// is never "sending" with nothing happening and no reason.
+/// </summary>
+public sealed record CampaignReport(
+    string CampaignId, CampaignState State, string Status, IReadOnlyDictionary<Channel, ChannelReport> Channels, BatchReport Batches,
+    IReadOnlyList<PoisonedReport> Poisoned);
 
 public sealed record ChannelPreview(string? Subject, string? Body, string? Html, SmsInfo? Sms, int Recipients);
 
@@ -35,7 +52,6 @@ internal sealed partial class CampaignService(
     MessageRenderer renderer,
     UnsubscribeLinks unsubscribe,
     IEnumerable<IAlertChannel> channels,
-    Hosting.FunctionCatalog catalog,
     Audit.AuditLog audit,
     Audit.AuditActor actor,
     IOptions<AlertingOptions> options,
@@ -43,6 +59,9 @@ internal sealed partial class CampaignService(
     ILogger<CampaignService> logger)
 {
     private const int MaxRaces = 5;
+
+    /// <summary>A sending campaign whose plan has not moved for this long has lost its plan message (a crash); it is queued again.</summary>
+    public static readonly TimeSpan StalledPlanAfter = TimeSpan.FromMinutes(2);
 
     public async Task<CampaignOutcome> CreateDraftAsync(CampaignContent content, string? id = null, string? ruleId = null, CancellationToken cancellationToken = default)
     {
@@ -68,8 +87,35 @@ internal sealed partial class CampaignService(
         return await TransitionAsync(id, [CampaignState.Draft], c => c with { Content = content }, cancellationToken);
     }
 
-    public Task<CampaignOutcome> ApproveAsync(string id, string approvedBy, CancellationToken cancellationToken = default) =>
-        TransitionAsync(id, [CampaignState.Draft], c => c with { State = CampaignState.Approved, ApprovedBy = approvedBy }, cancellationToken);
+    /// <summary>
+    /// Approves a draft, fixing its audience: the segment's definition is copied into the campaign, and that
+    /// copy is what it sends to, whatever is done to the segment later.
+    /// </summary>
+    public async Task<CampaignOutcome> ApproveAsync(string id, string approvedBy, CancellationToken cancellationToken = default)
+    {
+        if (await campaigns.GetAsync(id, cancellationToken) is not { } draft)
+        {
+            return CampaignOutcome.NotFound;
+        }
+
+        if (draft.State != CampaignState.Draft)
+        {
+            return new CampaignOutcome(CampaignChange.WrongState, draft);
+        }
+
+        Segment? segment = await segments.GetAsync(draft.Content.SegmentId, cancellationToken);
+        if (segment is null || ChannelErrors(draft.Content, segment) is { Count: > 0 })
+        {
+            return new CampaignOutcome(CampaignChange.Invalid, draft, segment is null
+                ? new Dictionary<string, string[]> { ["segmentId"] = ["The campaign's segment no longer exists: choose another, then approve."] }
+                : ChannelErrors(draft.Content, segment));
+        }
+
+        return await TransitionAsync(id, [CampaignState.Draft],
+            c => c.Content.SegmentId == segment.Id
+                ? c with { State = CampaignState.Approved, ApprovedBy = approvedBy, ApprovedSegment = segment.Definition }
+                : c, cancellationToken);
+    }
 
     /// <summary>Sends now, or at <paramref name="at"/> (UTC). SMS still waits for the end of quiet hours.</summary>
     public async Task<CampaignOutcome> SendAsync(string id, DateTimeOffset? at, CancellationToken cancellationToken = default)
@@ -125,14 +171,81 @@ internal sealed partial class CampaignService(
 
         if (batches.Count > 0)
         {
-            await TransitionAsync(id, [CampaignState.Completed, CampaignState.Sending], c => c with { State = CampaignState.Sending }, cancellationToken);
-            foreach (var group in batches.GroupBy(b => b.BatchNo))
+            // Parts first, then the state, then the messages: each message finds its part to do.
+            foreach ((int batchNo, Channel channel) in batches)
             {
-                await queue.EnqueueAsync(new DispatchMessage(id, DispatchKind.Send, group.Key, [.. group.Select(g => g.Channel)]), cancellationToken: cancellationToken);
+                await campaigns.UpdatePartAsync(id, batchNo, channel, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
+            }
+
+            await TransitionAsync(id, [CampaignState.Completed, CampaignState.Sending], c => c with { State = CampaignState.Sending }, cancellationToken);
+            foreach ((int batchNo, Channel channel) in batches)
+            {
+                await queue.EnqueueAsync(DispatchMessage.Send(id, batchNo, channel), cancellationToken: cancellationToken);
             }
         }
 
         return batches.Count;
+    }
+
+    /// <summary>
+    /// Queues again every part of a sending campaign that failed on every attempt (poisoned), once staff
+    /// have dealt with the cause (a refused key, say). Returns how many parts were queued.
+    /// </summary>
+    public async Task<int?> RetryPoisonedAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await campaigns.GetAsync(id, cancellationToken) is not { } campaign)
+        {
+            return null;
+        }
+
+        if (campaign.State != CampaignState.Sending)
+        {
+            return 0;
+        }
+
+        int queued = 0;
+        foreach (CampaignBatch batch in await campaigns.ListBatchesAsync(id, cancellationToken))
+        {
+            foreach (BatchPart part in batch.Parts.Values.Where(p => p.State == BatchPartState.Poisoned))
+            {
+                await campaigns.UpdatePartAsync(id, batch.BatchNo, part.Channel, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
+                await queue.EnqueueAsync(DispatchMessage.Send(id, batch.BatchNo, part.Channel), cancellationToken: cancellationToken);
+                queued++;
+            }
+        }
+
+        LogRetried(logger, id, queued);
+        return queued;
+    }
+
+    /// <summary>
+    /// Picks up sending campaigns a crash left behind: a plan that stopped moving (its message lost between
+    /// "sending" and the queue, say) is queued again, and one whose every batch is done is completed. Planning
+    /// is idempotent, so a plan queued twice costs a read, never a second message to anyone.
+    /// </summary>
+    public async Task<int> ResumeStalledAsync(CancellationToken cancellationToken = default)
+    {
+        int resumed = 0;
+        foreach (Campaign campaign in await campaigns.ListAsync(CampaignState.Sending, cancellationToken))
+        {
+            DateTimeOffset now = time.GetUtcNow();
+            if (campaign.Plan.Complete)
+            {
+                if (await campaigns.TryCompleteAsync(campaign.Id, now, cancellationToken))
+                {
+                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaign.Id, "Sending → Completed", cancellationToken);
+                }
+            }
+            else if (now - campaign.UpdatedAt >= StalledPlanAfter && await campaigns.TryReplaceAsync(campaign with { UpdatedAt = now }, cancellationToken))
+            {
+                // Touched first, so the next sweep waits for this plan to move before queueing another.
+                await queue.EnqueueAsync(new DispatchMessage(campaign.Id, DispatchKind.Plan), cancellationToken: cancellationToken);
+                LogResumed(logger, campaign.Id);
+                resumed++;
+            }
+        }
+
+        return resumed;
     }
 
     public async Task<CampaignReport?> ReportAsync(string id, CancellationToken cancellationToken = default)
@@ -143,8 +256,8 @@ internal sealed partial class CampaignService(
         }
 
         IReadOnlyList<CampaignBatch> batches = await campaigns.ListBatchesAsync(id, cancellationToken);
-        int planned = batches.Sum(b => b.Count);
-        var byChannel = campaign.Content.Channels.ToDictionary(c => c, _ => Enum.GetValues<DeliveryStatus>().ToDictionary(s => s.ToString().ToLowerInvariant(), _ => 0));
+        IReadOnlyList<Channel> channelList = campaign.ApprovedSegment is { } approved ? campaign.ChannelsFor(approved) : campaign.Content.Channels;
+        var byChannel = channelList.ToDictionary(c => c, _ => Enum.GetValues<DeliveryStatus>().ToDictionary(s => s.ToString().ToLowerInvariant(), _ => 0));
         await foreach (Delivery delivery in ledger.ListAsync(id, cancellationToken))
         {
             if (byChannel.TryGetValue(delivery.Channel, out var counts))
@@ -153,32 +266,94 @@ internal sealed partial class CampaignService(
             }
         }
 
+        var parts = batches.SelectMany(b => b.Parts.Values.Select(p => (b.BatchNo, Part: p))).ToList();
         var channelsReport = byChannel.ToDictionary(p => p.Key, p =>
         {
+            var mine = parts.Where(x => x.Part.Channel == p.Key).ToList();
+            int planned = mine.Sum(x => x.Part.Count);
             // Planned recipients with no ledger row yet are still queued.
             p.Value["queued"] = Math.Max(0, planned - p.Value.Values.Sum());
-            return new ChannelReport(p.Value, planned);
+            IReadOnlyList<WaitingReport> waiting = [.. mine.Where(x => x.Part.State == BatchPartState.Waiting)
+                .GroupBy(x => x.Part.WaitingFor ?? "the queue")
+                .Select(g => new WaitingReport(g.Count(), g.Key, g.Max(x => x.Part.Until)))];
+            return new ChannelReport(p.Value, planned, waiting);
         });
-        int maxAttempts = catalog.Queues.MaxDequeueCount;
-        return new CampaignReport(id, campaign.State, channelsReport, new BatchReport(
-            batches.Count, batches.Count(b => b.Done), batches.Count(b => !b.Done && b.Attempts > 0 && b.Attempts < maxAttempts),
-            batches.Count(b => !b.Done && b.Attempts >= maxAttempts)));
+
+        var poisoned = parts.Where(x => x.Part.State == BatchPartState.Poisoned)
+            .Select(x => new PoisonedReport(x.BatchNo, x.Part.Channel, x.Part.Attempts, x.Part.Error)).ToList();
+        var batchReport = new BatchReport(
+            parts.Count,
+            parts.Count(x => x.Part.State == BatchPartState.Done),
+            parts.Count(x => x.Part.State == BatchPartState.Waiting),
+            parts.Count(x => x.Part.State == BatchPartState.Pending && x.Part.Attempts > 0),
+            poisoned.Count);
+        return new CampaignReport(id, campaign.State, Describe(campaign, channelsReport, batchReport, poisoned), channelsReport, batchReport, poisoned);
+    }
+
+    /// <summary>What the campaign is doing or waiting for, in the words staff see.</summary>
+    private static string Describe(Campaign campaign, IReadOnlyDictionary<Channel, ChannelReport> channels, BatchReport batches, List<PoisonedReport> poisoned)
+    {
+        if (campaign.State != CampaignState.Sending)
+        {
+            return campaign.State switch
+            {
+                CampaignState.Draft => "Draft: waiting for approval.",
+                CampaignState.Approved => "Approved: waiting to be sent or scheduled.",
+                CampaignState.Scheduled => FormattableString.Invariant($"Scheduled for {campaign.ScheduledAt:yyyy-MM-dd HH:mm} UTC."),
+                CampaignState.Completed => "Completed.",
+                CampaignState.Cancelled => "Cancelled: parts not yet sent were not sent.",
+                _ => "Failed: it has no approved segment.",
+            };
+        }
+
+        var reasons = new List<string>();
+        if (!campaign.Plan.Complete)
+        {
+            reasons.Add(FormattableString.Invariant($"Planning: {campaign.Plan.NextBatch} batches so far."));
+        }
+
+        if (poisoned.Count > 0)
+        {
+            reasons.Add(FormattableString.Invariant(
+                $"Needs attention: {poisoned.Count} batch part(s) failed on every attempt ({poisoned[0].Error}). Fix the cause, then retry them (POST /api/v1/campaigns/{campaign.Id}/retry)."));
+        }
+
+        foreach ((Channel channel, ChannelReport report) in channels)
+        {
+            reasons.AddRange(report.Waiting.Select(w => FormattableString.Invariant(
+                $"{channel}: {w.Batches} batch(es) waiting for {w.Reason}{(w.Until is { } until ? $" until {until:yyyy-MM-dd HH:mm} UTC" : "")}.")));
+        }
+
+        if (reasons.Count == 0)
+        {
+            reasons.Add(FormattableString.Invariant($"Sending: {batches.Done} of {batches.Planned} batch parts done."));
+        }
+
+        return string.Join(" ", reasons);
     }
 
     public async Task<IReadOnlyDictionary<Channel, ChannelPreview>?> PreviewAsync(string id, string? supporterId, CancellationToken cancellationToken = default)
     {
-        if (await campaigns.GetAsync(id, cancellationToken) is not { } campaign || await segments.GetAsync(campaign.Content.SegmentId, cancellationToken) is not { } segment)
+        if (await campaigns.GetAsync(id, cancellationToken) is not { } campaign)
         {
             return null;
         }
 
+        // An approved campaign previews the audience it was approved with; a draft, its segment as it is now.
+        SegmentDefinition? segment = campaign.ApprovedSegment ?? (await segments.GetAsync(campaign.Content.SegmentId, cancellationToken))?.Definition;
+        if (segment is null)
+        {
+            return null;
+        }
+
+        IReadOnlyList<Channel> channelList = campaign.ChannelsFor(segment);
         Supporter? supporter = supporterId is null ? null : (await supporters.GetAsync(supporterId, cancellationToken))?.Supporter;
-        var recipients = campaign.Content.Channels.ToDictionary(c => c, _ => 0);
-        await foreach (IndexRow row in evaluator.MembersAsync(segment.Definition with { Channels = campaign.Content.Channels }, cancellationToken))
+        var recipients = channelList.ToDictionary(c => c, _ => 0);
+        await foreach (IndexRow row in evaluator.MembersAsync(segment with { Channels = channelList }, cancellationToken))
         {
             // Counts after consent and suppression, as the dispatcher will judge them now: one read of the supporter per member.
             Supporter? member = (await supporters.GetAsync(row.SupporterId, cancellationToken))?.Supporter;
-            foreach (Channel channel in campaign.Content.Channels.Where(row.Allows))
+            foreach (Channel channel in channelList.Where(row.Allows))
             {
                 if (member?.CanReceive(channel) == true && await supporters.FindSuppressionAsync(channel, member.AddressFor(channel)!, cancellationToken) is null)
                 {
@@ -187,7 +362,7 @@ internal sealed partial class CampaignService(
             }
         }
 
-        return campaign.Content.Channels.ToDictionary(c => c, channel =>
+        return channelList.ToDictionary(c => c, channel =>
         {
             Personalisation values = supporter is null
                 ? MessageRenderer.Sample(campaign.Content, unsubscribe.For("sample", channel), options.Value.CharityName)
@@ -235,12 +410,34 @@ internal sealed partial class CampaignService(
     private async Task<Dictionary<string, string[]>> ValidateAsync(CampaignContent content, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = MessageRenderer.Validate(content);
-        if (!errors.ContainsKey("segmentId") && await segments.GetAsync(content.SegmentId, cancellationToken) is null)
+        if (!errors.ContainsKey("segmentId"))
         {
-            errors["segmentId"] = ["No segment has this id."];
+            if (await segments.GetAsync(content.SegmentId, cancellationToken) is not { } segment)
+            {
+                errors["segmentId"] = ["No segment has this id."];
+            }
+            else if (!errors.ContainsKey("channels"))
+            {
+                foreach ((string field, string[] reasons) in ChannelErrors(content, segment))
+                {
+                    errors[field] = reasons;
+                }
+            }
         }
 
         return errors;
+    }
+
+    /// <summary>A campaign sends only on channels its segment is for: asking for another is a mistake to point out, not to ignore.</summary>
+    private static Dictionary<string, string[]> ChannelErrors(CampaignContent content, Segment segment)
+    {
+        Channel[] outside = [.. content.Channels.Where(c => !segment.Definition.Channels.Contains(c))];
+        return outside.Length == 0
+            ? []
+            : new Dictionary<string, string[]>
+            {
+                ["channels"] = [$"The segment '{segment.Definition.Name}' is for {string.Join(" and ", segment.Definition.Channels).ToLowerInvariant()} only; remove {string.Join(" and ", outside).ToLowerInvariant()} or choose another segment."],
+            };
     }
 
     private async Task<CampaignOutcome> TransitionAsync(string id, CampaignState[] from, Func<Campaign, Campaign> change, CancellationToken cancellationToken)
@@ -279,4 +476,10 @@ internal sealed partial class CampaignService(
 
     [LoggerMessage(EventId = 5402, Level = LogLevel.Information, Message = "Campaign {CampaignId} is sending: planning queued")]
     private static partial void LogSending(ILogger logger, string campaignId);
+
+    [LoggerMessage(EventId = 5403, Level = LogLevel.Warning, Message = "Campaign {CampaignId} was sending but its plan had stopped moving: planning queued again")]
+    private static partial void LogResumed(ILogger logger, string campaignId);
+
+    [LoggerMessage(EventId = 5404, Level = LogLevel.Information, Message = "Campaign {CampaignId}: {Parts} poisoned batch parts queued again by staff")]
+    private static partial void LogRetried(ILogger logger, string campaignId, int parts);
 }

@@ -1,13 +1,37 @@
 using System.Globalization;
 using System.Text.Json;
 using Alerts.Storage;
+using Alerts.Supporters;
 using Azure;
 using Azure.Data.Tables;
 
 namespace Alerts.Alerting;
 
-/// <summary>One planned batch: up to <see cref="AlertingOptions.BatchSize"/> supporter ids.</summary>
-internal sealed record CampaignBatch(string CampaignId, int BatchNo, IReadOnlyList<string> SupporterIds, int Count, bool Done, int Attempts, string? LastError);
+/// <summary>Where one channel's part of a batch is.</summary>
+public enum BatchPartState
+{
+    /// <summary>Its message is on the queue (or being handled).</summary>
+    Pending,
+
+    /// <summary>Put back on the queue until <see cref="BatchPart.Until"/>: quiet hours, or a provider that asked us to wait.</summary>
+    Waiting,
+
+    Done,
+
+    /// <summary>Failed on every attempt the queue allows: it waits for staff to retry it.</summary>
+    Poisoned,
+}
+
+/// <summary>One channel's part of a batch: who it was planned for, and how far it has got.</summary>
+internal sealed record BatchPart(
+    Channel Channel, IReadOnlyList<string> SupporterIds, int Count, BatchPartState State, int Attempts, string? Error, DateTimeOffset? Until, string? WaitingFor);
+
+/// <summary>
+/// One planned batch: up to <see cref="AlertingOptions.BatchSize"/> supporters, with a part per channel
+/// holding the supporters eligible on it when planned. Each part has its own queue message, so one
+/// channel's outage never holds up the other.
+/// </summary>
+internal sealed record CampaignBatch(string CampaignId, int BatchNo, IReadOnlyDictionary<Channel, BatchPart> Parts);
 
 /// <summary>Campaigns (state guarded by ETags) and their planned batches.</summary>
 internal sealed class CampaignStore(AlertsStorage storage)
@@ -74,16 +98,20 @@ internal sealed class CampaignStore(AlertsStorage storage)
         }
     }
 
-    /// <summary>Writes a batch unless it exists: a replanned batch keeps what was planned first.</summary>
-    public async Task AddBatchAsync(string campaignId, int batchNo, IReadOnlyList<string> supporterIds, CancellationToken cancellationToken = default)
+    /// <summary>Writes a batch unless it exists: a replanned batch keeps what was planned first. A part with nobody in it is done.</summary>
+    public async Task AddBatchAsync(string campaignId, int batchNo, IReadOnlyDictionary<Channel, IReadOnlyList<string>> supporterIds, CancellationToken cancellationToken = default)
     {
+        var row = new TableEntity(campaignId, BatchKey(batchNo));
+        foreach ((Channel channel, IReadOnlyList<string> ids) in supporterIds)
+        {
+            row[channel + "Ids"] = string.Join(',', ids);
+            row[channel + "Count"] = ids.Count;
+            row[channel + "State"] = (ids.Count == 0 ? BatchPartState.Done : BatchPartState.Pending).ToString();
+        }
+
         try
         {
-            await _batches.AddEntityAsync(new TableEntity(campaignId, BatchKey(batchNo))
-            {
-                ["SupporterIds"] = string.Join(',', supporterIds),
-                ["Count"] = supporterIds.Count,
-            }, cancellationToken);
+            await _batches.AddEntityAsync(row, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
@@ -93,32 +121,37 @@ internal sealed class CampaignStore(AlertsStorage storage)
     public async Task<CampaignBatch?> GetBatchAsync(string campaignId, int batchNo, CancellationToken cancellationToken = default)
     {
         NullableResponse<TableEntity> row = await _batches.GetEntityIfExistsAsync<TableEntity>(campaignId, BatchKey(batchNo), cancellationToken: cancellationToken);
-        return row.HasValue ? ToBatch(row.Value!) : null;
+        return row.HasValue ? ToBatch(row.Value!, withIds: true) : null;
     }
 
-    public async Task RecordBatchAttemptAsync(string campaignId, int batchNo, int attempt, string? error, bool done, CancellationToken cancellationToken = default) =>
+    /// <summary>Records where one channel's part of a batch is. Merges: the other channel's part is untouched.</summary>
+    public async Task UpdatePartAsync(
+        string campaignId, int batchNo, Channel channel, BatchPartState state, int attempts, string? error = null,
+        DateTimeOffset? until = null, string? waitingFor = null, CancellationToken cancellationToken = default) =>
         await _batches.UpdateEntityAsync(new TableEntity(campaignId, BatchKey(batchNo))
         {
-            ["Attempts"] = attempt,
-            ["LastError"] = error,
-            ["Done"] = done,
+            [channel + "State"] = state.ToString(),
+            [channel + "Attempts"] = attempts,
+            [channel + "Error"] = error,
+            [channel + "Until"] = until,
+            [channel + "WaitingFor"] = waitingFor,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
+    /// <summary>Every batch of a campaign, without the supporter ids (a report or completion check needs only states).</summary>
     public async Task<IReadOnlyList<CampaignBatch>> ListBatchesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
+        string[] select = ["RowKey", .. Enum.GetValues<Channel>().SelectMany(c => PartColumns.Select(column => c + column))];
         var batches = new List<CampaignBatch>();
         await foreach (TableEntity row in _batches.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"),
-                           select: ["RowKey", "Done", "Attempts", "LastError", "Count"], cancellationToken: cancellationToken))
+                           TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), select: select, cancellationToken: cancellationToken))
         {
-            batches.Add(new CampaignBatch(campaignId, int.Parse(row.RowKey, CultureInfo.InvariantCulture), [], row.GetInt32("Count") ?? 0, row.GetBoolean("Done") ?? false,
-                row.GetInt32("Attempts") ?? 0, row.GetString("LastError")));
+            batches.Add(ToBatch(row, withIds: false, campaignId));
         }
 
         return batches;
     }
 
-    /// <summary>Marks a sending campaign completed once planning is complete and every planned batch is done.</summary>
+    /// <summary>Marks a sending campaign completed once planning is complete and every part of every planned batch is done.</summary>
     public async Task<bool> TryCompleteAsync(string campaignId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         for (int attempt = 0; attempt < 5; attempt++)
@@ -130,7 +163,7 @@ internal sealed class CampaignStore(AlertsStorage storage)
             }
 
             IReadOnlyList<CampaignBatch> batches = await ListBatchesAsync(campaignId, cancellationToken);
-            if (batches.Count < campaign.Plan.NextBatch || batches.Any(b => !b.Done))
+            if (batches.Count < campaign.Plan.NextBatch || batches.Any(b => b.Parts.Values.Any(p => p.State != BatchPartState.Done)))
             {
                 return false;
             }
@@ -144,35 +177,57 @@ internal sealed class CampaignStore(AlertsStorage storage)
         return false;
     }
 
+    private static readonly string[] PartColumns = ["Count", "State", "Attempts", "Error", "Until", "WaitingFor"];
+
     private static string BatchKey(int batchNo) => batchNo.ToString("D7", CultureInfo.InvariantCulture);
 
-    private static CampaignBatch ToBatch(TableEntity row) => new(
-        row.PartitionKey,
-        int.Parse(row.RowKey, CultureInfo.InvariantCulture),
-        row.GetString("SupporterIds") is { Length: > 0 } ids ? ids.Split(',') : [],
-        row.GetInt32("Count") ?? 0,
-        row.GetBoolean("Done") ?? false,
-        row.GetInt32("Attempts") ?? 0,
-        row.GetString("LastError"));
-
-    private static TableEntity ToEntity(Campaign c) => new(Partition, c.Id)
+    private static CampaignBatch ToBatch(TableEntity row, bool withIds, string? campaignId = null)
     {
-        ["Content"] = JsonSerializer.Serialize(c.Content, Json),
-        ["State"] = c.State.ToString(),
-        ["CreatedAt"] = c.CreatedAt,
-        ["UpdatedAt"] = c.UpdatedAt,
-        ["ScheduledAt"] = c.ScheduledAt,
-        ["ApprovedBy"] = c.ApprovedBy,
-        ["RuleId"] = c.RuleId,
-        ["PlanNextBatch"] = c.Plan.NextBatch,
-        ["PlanPartitionIndex"] = c.Plan.PartitionIndex,
-        ["PlanContinuation"] = c.Plan.ContinuationToken,
-        ["PlanComplete"] = c.Plan.Complete,
-    };
+        var parts = new Dictionary<Channel, BatchPart>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            if (row.GetString(channel + "State") is not { } state)
+            {
+                continue; // not a channel of this campaign
+            }
+
+            parts[channel] = new BatchPart(
+                channel,
+                withIds && row.GetString(channel + "Ids") is { Length: > 0 } ids ? ids.Split(',') : [],
+                row.GetInt32(channel + "Count") ?? 0,
+                Enum.Parse<BatchPartState>(state),
+                row.GetInt32(channel + "Attempts") ?? 0,
+                row.GetString(channel + "Error"),
+                row.GetDateTimeOffset(channel + "Until"),
+                row.GetString(channel + "WaitingFor"));
+        }
+
+        return new CampaignBatch(campaignId ?? row.PartitionKey, int.Parse(row.RowKey, CultureInfo.InvariantCulture), parts);
+    }
+
+    private static TableEntity ToEntity(Campaign c)
+    {
+        var row = new TableEntity(Partition, c.Id)
+        {
+            ["State"] = c.State.ToString(),
+            ["CreatedAt"] = c.CreatedAt,
+            ["UpdatedAt"] = c.UpdatedAt,
+            ["ScheduledAt"] = c.ScheduledAt,
+            ["ApprovedBy"] = c.ApprovedBy,
+            ["RuleId"] = c.RuleId,
+            ["PlanNextBatch"] = c.Plan.NextBatch,
+            ["PlanPartitionIndex"] = c.Plan.PartitionIndex,
+            ["PlanContinuation"] = c.Plan.ContinuationToken,
+            ["PlanComplete"] = c.Plan.Complete,
+        };
+        LargeText.Write(row, "Content", JsonSerializer.Serialize(c.Content, Json));
+        LargeText.Write(row, "ApprovedSegment", c.ApprovedSegment is null ? null : JsonSerializer.Serialize(c.ApprovedSegment, Json));
+        return row;
+    }
 
     private static Campaign FromEntity(TableEntity row) => new(
         row.RowKey,
-        JsonSerializer.Deserialize<CampaignContent>(row.GetString("Content")!, Json)!,
+        JsonSerializer.Deserialize<CampaignContent>(LargeText.Read(row, "Content")!, Json)!,
         Enum.Parse<CampaignState>(row.GetString("State")!),
         row.GetDateTimeOffset("CreatedAt") ?? default,
         row.GetDateTimeOffset("UpdatedAt") ?? default,
@@ -180,5 +235,6 @@ internal sealed class CampaignStore(AlertsStorage storage)
         row.GetString("ApprovedBy"),
         row.GetString("RuleId"),
         new PlanProgress(row.GetInt32("PlanNextBatch") ?? 0, row.GetInt32("PlanPartitionIndex") ?? 0, row.GetString("PlanContinuation"), row.GetBoolean("PlanComplete") ?? false),
-        row.ETag);
+        row.ETag,
+        LargeText.Read(row, "ApprovedSegment") is { } segment ? JsonSerializer.Deserialize<SegmentDefinition>(segment, Json) : null);
 }

@@ -35,6 +35,7 @@ internal static class CampaignsApi
         api.MapPost("/campaigns/{id}/send", SendAsync).WithName("SendCampaign").RequiresSendScope();
         api.MapPost("/campaigns/{id}/cancel", CancelAsync).WithName("CancelCampaign").RequiresSendScope();
         api.MapPost("/campaigns/{id}/resend-unknown", ResendUnknownAsync).WithName("ResendUnknownDeliveries").RequiresSendScope();
+        api.MapPost("/campaigns/{id}/retry", RetryPoisonedAsync).WithName("RetryPoisonedBatches").RequiresSendScope();
         api.MapGet("/campaigns/{id}/report", ReportAsync).WithName("GetCampaignReport");
         api.MapGet("/campaigns/{id}/recipients/{supporterId}", RecipientAsync).WithName("GetRecipientStatus");
         api.MapGet("/campaigns/{id}/outbox", OutboxAsync).WithName("ReadOutbox");
@@ -109,6 +110,9 @@ internal static class CampaignsApi
 
     private static async Task<Ok<int>> ResendUnknownAsync(string id, CampaignService campaigns, CancellationToken cancellationToken) =>
         TypedResults.Ok(await campaigns.ResendUnknownAsync(id, cancellationToken));
+
+    private static async Task<Results<Ok<int>, NotFound>> RetryPoisonedAsync(string id, CampaignService campaigns, CancellationToken cancellationToken) =>
+        await campaigns.RetryPoisonedAsync(id, cancellationToken) is { } queued ? TypedResults.Ok(queued) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<CampaignReport>, NotFound>> ReportAsync(string id, CampaignService campaigns, CancellationToken cancellationToken) =>
         await campaigns.ReportAsync(id, cancellationToken) is { } report ? TypedResults.Ok(report) : TypedResults.NotFound();

@@ -87,7 +87,7 @@ internal sealed partial class SendGridEmailChannel(
         catch (Exception ex) when (SendFailures.CertainlyNotSent(ex))
         {
             LogFailure(logger, recipients, "not connected");
-            return new DeliveryResult.Deferred(null, "connection failed");
+            return new DeliveryResult.Deferred(null, "could not be reached");
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -100,8 +100,8 @@ internal sealed partial class SendGridEmailChannel(
         {
             HttpStatusCode.Accepted or HttpStatusCode.OK => new DeliveryResult.Accepted(
                 response.Headers.TryGetValues("X-Message-Id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null),
-            HttpStatusCode.TooManyRequests => new DeliveryResult.Deferred(SendFailures.RetryAfter(response.Headers, time), "429"),
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeliveryResult.Deferred(null, "SendGrid refused the API key"),
+            HttpStatusCode.TooManyRequests => new DeliveryResult.Deferred(SendFailures.RetryAfter(response.Headers, time), "asked us to slow down (429)"),
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeliveryResult.Deferred(null, "SendGrid refused the API key", Permanent: true),
             >= HttpStatusCode.InternalServerError => new DeliveryResult.Unknown(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => new DeliveryResult.Rejected(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), Suppress: false),
         };

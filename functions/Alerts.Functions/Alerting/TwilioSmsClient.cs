@@ -42,7 +42,7 @@ internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> o
         }
         catch (Exception ex) when (SendFailures.CertainlyNotSent(ex))
         {
-            return new DeliveryResult.Deferred(null, "connection failed");
+            return new DeliveryResult.Deferred(null, "could not be reached");
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -59,7 +59,7 @@ internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> o
 
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
-                return new DeliveryResult.Deferred(SendFailures.RetryAfter(response.Headers, time), "429");
+                return new DeliveryResult.Deferred(SendFailures.RetryAfter(response.Headers, time), "asked us to slow down (429)");
             }
 
             if ((int)response.StatusCode >= 500)
@@ -70,7 +70,7 @@ internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> o
             string code = await ReadAsync(response, "code", cancellationToken) ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return code switch
             {
-                "20003" => new DeliveryResult.Deferred(null, "Twilio refused the credentials"),
+                "20003" => new DeliveryResult.Deferred(null, "Twilio refused the credentials", Permanent: true),
                 // 21610: the recipient replied STOP; 21211/21614: not a valid mobile. Never try them again.
                 "21610" or "21211" or "21614" => new DeliveryResult.Rejected(code, Suppress: true),
                 _ => new DeliveryResult.Rejected(code, Suppress: false),

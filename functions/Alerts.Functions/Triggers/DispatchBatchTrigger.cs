@@ -23,7 +23,7 @@ internal static class DispatchBatchTrigger
 
         DispatchSummary summary = await services.GetRequiredService<BatchDispatcher>().DispatchAsync(message, queued.DequeueCount, cancellationToken);
         return InvocationResult.WithLogs(
-            $"Campaign {summary.CampaignId} batch {summary.BatchNo} (attempt {queued.DequeueCount}): "
+            $"Campaign {summary.CampaignId} batch {summary.BatchNo} {summary.Channel} (attempt {queued.DequeueCount}): "
             + $"{summary.Sent} sent, {summary.Skipped} skipped, {summary.Failed} failed, {summary.Unknown} unknown.");
     }
 }

@@ -36,8 +36,11 @@ internal sealed partial class FunctionInvocations(FunctionCatalog catalog, ILogg
         {
             // A failed invocation is reported to the host as non-2xx, so it records the failure and a queue
             // message is retried and eventually poisoned. The message is ours; exceptions never carry PII.
+            // The full exception goes to our own log. The host's log line carries the message only of our own
+            // exceptions, written to be read; a storage error's message carries request diagnostics instead.
             LogInvocationFailed(logger, ex, functionName);
-            return new InvocationOutcome(false, InvocationResult.WithLogs($"{functionName} failed: {ex.GetType().Name}: {ex.Message}"));
+            bool ours = ex.GetType().Namespace?.StartsWith(nameof(Alerts), StringComparison.Ordinal) == true;
+            return new InvocationOutcome(false, InvocationResult.WithLogs($"{functionName} failed: {ex.GetType().Name}" + (ours ? $": {ex.Message}" : ".")));
         }
     }
 
@@ -49,12 +52,20 @@ internal sealed record InvocationOutcome(bool Succeeded, InvocationResult Result
 
 internal static class FunctionInvocationEndpoints
 {
-    /// <summary>Maps <c>POST /{functionName}</c> for the Functions host and registers the handler for the local runner.</summary>
+    /// <summary>
+    /// Registers the handler for the local runner and, only under the Functions host, maps <c>POST /{functionName}</c>
+    /// for it to call. Standalone nothing but the runner may invoke a function: an invocation endpoint would let
+    /// anyone start a bill check or a batch.
+    /// </summary>
     public static IEndpointRouteBuilder MapInvocation(
         this IEndpointRouteBuilder app, string functionName, InvocationHandler handler)
     {
         app.ServiceProvider.GetRequiredService<FunctionInvocations>().Add(functionName, handler);
-        app.MapPost("/" + functionName, InvokeAsync).WithName(functionName).ExcludeFromDescription();
+        if (!string.IsNullOrEmpty(app.ServiceProvider.GetRequiredService<IConfiguration>()[CustomHandlerHosting.PortVariable]))
+        {
+            app.MapPost("/" + functionName, InvokeAsync).WithName(functionName).ExcludeFromDescription();
+        }
+
         return app;
 
         async Task<Results<Ok<InvocationResult>, JsonHttpResult<InvocationResult>>> InvokeAsync(

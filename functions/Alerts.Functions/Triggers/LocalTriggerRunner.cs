@@ -22,7 +22,11 @@ internal sealed partial class LocalTriggerRunner(
     TimeProvider time,
     ILogger<LocalTriggerRunner> logger) : BackgroundService
 {
-    private static readonly TimeSpan MessageLease = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a received message stays invisible; renewed every third of it while its handler runs, as the
+    /// host's queue listener does. Short, so a message whose process died is handled again within a minute.
+    /// </summary>
+    internal static readonly TimeSpan MessageLease = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -139,21 +143,60 @@ internal sealed partial class LocalTriggerRunner(
             ["PopReceipt"] = message.PopReceipt,
         });
 
-        bool succeeded = await InvokeAsync(function.Name, envelope, stoppingToken);
+        var receipt = new System.Runtime.CompilerServices.StrongBox<string>(message.PopReceipt);
+        bool succeeded;
+        using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+        {
+            Task renewal = RenewLeaseAsync(function.Name, queue, message.MessageId, receipt, renewing.Token);
+            try
+            {
+                succeeded = await InvokeAsync(function.Name, envelope, stoppingToken);
+            }
+            finally
+            {
+                await renewing.CancelAsync();
+                await renewal;
+            }
+        }
+
+        string popReceipt = receipt.Value!;
         if (succeeded)
         {
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
         }
         else if (message.DequeueCount >= catalog.Queues.MaxDequeueCount)
         {
             await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, CancellationToken.None);
+            await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
             LogPoisoned(logger, function.Name, message.MessageId, message.DequeueCount);
         }
         else
         {
-            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: catalog.Queues.VisibilityTimeout,
+            await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: catalog.Queues.VisibilityTimeout,
                 cancellationToken: CancellationToken.None);
+        }
+    }
+
+    /// <summary>Keeps a message invisible while its handler runs; each renewal gives a new pop receipt.</summary>
+    private async Task RenewLeaseAsync(
+        string functionName, QueueClient queue, string messageId, System.Runtime.CompilerServices.StrongBox<string> receipt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(MessageLease / 3, time, cancellationToken);
+                UpdateReceipt updated = (await queue.UpdateMessageAsync(messageId, receipt.Value, visibilityTimeout: MessageLease, cancellationToken: cancellationToken)).Value;
+                receipt.Value = updated.PopReceipt;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            // The lease was lost (the process stalled and another reader took the message): the ledger keeps that harmless.
+            LogLeaseLost(logger, ex, functionName, messageId);
         }
     }
 
@@ -200,6 +243,9 @@ internal sealed partial class LocalTriggerRunner(
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "{FunctionName}: message {MessageId} failed {DequeueCount} times and was moved to the poison queue")]
     private static partial void LogPoisoned(ILogger logger, string functionName, string messageId, long dequeueCount);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "{FunctionName}: could not keep message {MessageId} invisible")]
+    private static partial void LogLeaseLost(ILogger logger, Exception exception, string functionName, string messageId);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "{FunctionName}: could not read the queue")]
     private static partial void LogQueueUnavailable(ILogger logger, Exception exception, string functionName);

@@ -13,7 +13,9 @@ internal static class StartScheduledCampaignsTrigger
     private static async Task<InvocationResult> StartAsync(
         InvocationRequest invocation, FunctionDefinition function, IServiceProvider services, CancellationToken cancellationToken)
     {
-        int started = await services.GetRequiredService<CampaignService>().StartDueAsync(cancellationToken);
-        return InvocationResult.WithLogs($"Started {started} scheduled campaigns.");
+        CampaignService campaigns = services.GetRequiredService<CampaignService>();
+        int started = await campaigns.StartDueAsync(cancellationToken);
+        int resumed = await campaigns.ResumeStalledAsync(cancellationToken);
+        return InvocationResult.WithLogs($"Started {started} scheduled campaigns; resumed the plans of {resumed} that had stalled.");
     }
 }

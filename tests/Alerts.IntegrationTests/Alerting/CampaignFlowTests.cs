@@ -129,7 +129,7 @@ public sealed class CampaignFlowTests : IAsyncLifetime
 
         // Plan only: take the plan message and run it.
         var plan = (await _t.Queue.ReceiveMessageAsync()).Value;
-        Assert.Equal(HttpStatusCode.OK, (await _t.PostInvocationAsync(plan.MessageText, 1)).StatusCode);
+        Assert.True(await _t.InvokeAsync(plan.MessageText, 1));
         await _t.Queue.DeleteMessageAsync(plan.MessageId, plan.PopReceipt);
         await _t.PostAsync($"/api/v1/campaigns/{campaign}/cancel", new { });
         await _t.PumpAsync();
@@ -157,10 +157,10 @@ public sealed class CampaignFlowTests : IAsyncLifetime
 
         // Committee stage does not match the rule; report stage does.
         bill.AddStage(90010, 8, "Committee stage", "CS", "Commons").SetCurrent(90010).ServeOn(parliament);
-        await t.PostAsync("/WatchBills", new { Data = new { }, Metadata = new { } });
+        Assert.True((await t.App.InvokeAsync("WatchBills")).Succeeded);
         bill.AddStage(90020, 9, "Report stage", "RS", "Commons").AddSitting(90020, 90021, new DateTime(2026, 12, 8)).SetCurrent(90020).ServeOn(parliament);
-        await t.PostAsync("/WatchBills", new { Data = new { }, Metadata = new { } });
-        await t.PostAsync("/WatchBills", new { Data = new { }, Metadata = new { } });
+        Assert.True((await t.App.InvokeAsync("WatchBills")).Succeeded);
+        Assert.True((await t.App.InvokeAsync("WatchBills")).Succeeded);
 
         JsonArray campaigns = (await t.Client.GetFromJsonAsync<JsonArray>("/api/v1/campaigns"))!;
         JsonNode draft = Assert.Single(campaigns)!;

@@ -33,12 +33,12 @@ public sealed class CampaignScheduleTests : IAsyncDisposable
         JsonObject scheduled = await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { scheduledAt = "2026-11-24T11:00:00Z" });
         Assert.Equal("scheduled", scheduled["state"]!.GetValue<string>());
 
-        await _t.PostAsync("/StartScheduledCampaigns", new { Data = new { }, Metadata = new { } });
+        await _t.StartScheduledAsync();
         await _t.PumpAsync();
         Assert.Equal(0, _t.SendGrid!.Requests);
 
         _t.App.Time!.Advance(TimeSpan.FromMinutes(61));
-        await _t.PostAsync("/StartScheduledCampaigns", new { Data = new { }, Metadata = new { } });
+        await _t.StartScheduledAsync();
         await _t.PumpAsync();
         Assert.Equal(2, _t.SendGrid.Delivered.Count);
         Assert.Equal("completed", (await _t.ReportAsync(campaign))["state"]!.GetValue<string>());
@@ -58,15 +58,22 @@ public sealed class CampaignScheduleTests : IAsyncDisposable
 
         Assert.Equal(2, _t.SendGrid!.Delivered.Count);
         Assert.Empty(_t.Twilio!.Delivered);
-        Assert.Equal("sending", (await _t.ReportAsync(campaign))["state"]!.GetValue<string>());
+        JsonObject waiting = await _t.ReportAsync(campaign);
+        Assert.Equal("sending", waiting["state"]!.GetValue<string>());
+        // Shown as waiting until 08:00 London (GMT in November), not as failing.
+        Assert.Equal((1, 0), (waiting["batches"]!["waiting"]!.GetValue<int>(), waiting["batches"]!["failing"]!.GetValue<int>()));
+        JsonObject sms = waiting["channels"]!["sms"]!.AsObject();
+        Assert.Equal("SMS quiet hours", sms["waiting"]![0]!["reason"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.Zero), sms["waiting"]![0]!["until"]!.GetValue<DateTimeOffset>());
+        Assert.Equal((2, 2), (sms["planned"]!.GetValue<int>(), sms["byStatus"]!["queued"]!.GetValue<int>()));
         // The batch's SMS is back on the queue, invisible until 08:00.
         Assert.Equal(1, (await _t.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
         Assert.Empty((await _t.Queue.PeekMessagesAsync()).Value);
 
         // At 08:01 the held message arrives (posted here as the host would deliver it).
         _t.App.Time!.Advance(TimeSpan.FromHours(9.5) + TimeSpan.FromMinutes(1));
-        string held = new Alerts.Alerting.DispatchMessage(campaign, DispatchKind.Send, 0, [Supporters.Channel.Sms]).ToJson();
-        Assert.Equal(HttpStatusCode.OK, (await _t.PostInvocationAsync(held, 1)).StatusCode);
+        string held = Alerts.Alerting.DispatchMessage.Send(campaign, 0, Supporters.Channel.Sms).ToJson();
+        Assert.True(await _t.InvokeAsync(held, 1));
 
         Assert.Equal(2, _t.Twilio.Delivered.Count);
         Assert.Equal("completed", (await _t.ReportAsync(campaign))["state"]!.GetValue<string>());
@@ -81,7 +88,7 @@ public sealed class CampaignScheduleTests : IAsyncDisposable
 
         await _t.PostAsync($"/api/v1/campaigns/{campaign}/cancel", new { });
         _t.App.Time!.Advance(TimeSpan.FromHours(1));
-        await _t.PostAsync("/StartScheduledCampaigns", new { Data = new { }, Metadata = new { } });
+        await _t.StartScheduledAsync();
         await _t.PumpAsync();
 
         Assert.Equal(0, _t.SendGrid!.Requests);

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alerts.Fakes;
 using Alerts.Infrastructure;
@@ -11,7 +10,7 @@ namespace Alerts.Alerting;
 
 /// <summary>
 /// The app with loopback SendGrid and Twilio (or none: the local outbox), and a pump that drains the
-/// dispatch queue the way the Functions host does: POST /DispatchBatch with the double-encoded envelope,
+/// dispatch queue the way the Functions host does: invoke DispatchBatch with the double-encoded message,
 /// delete on success, retry on failure, poison after maxDequeueCount.
 /// </summary>
 public sealed class CampaignsTestApp : IAsyncDisposable
@@ -136,8 +135,7 @@ public sealed class CampaignsTestApp : IAsyncDisposable
 
             await Parallel.ForEachAsync(messages, async (message, token) =>
             {
-                HttpResponseMessage response = await PostInvocationAsync(message.MessageText, (int)message.DequeueCount, token);
-                if (response.IsSuccessStatusCode)
+                if (await InvokeAsync(message.MessageText, (int)message.DequeueCount, token))
                 {
                     await Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, token);
                     return;
@@ -157,14 +155,15 @@ public sealed class CampaignsTestApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Posts one queue message to /DispatchBatch in the host's double-encoded form.</summary>
-    public async Task<HttpResponseMessage> PostInvocationAsync(string messageText, int dequeueCount, CancellationToken cancellationToken = default)
+    /// <summary>Hands one queue message to DispatchBatch, as the host would. True when the invocation succeeded.</summary>
+    public async Task<bool> InvokeAsync(string messageText, int dequeueCount, CancellationToken cancellationToken = default) =>
+        (await App.InvokeAsync("DispatchBatch", messageText, dequeueCount, cancellationToken)).Succeeded;
+
+    /// <summary>Runs the StartScheduledCampaigns timer once.</summary>
+    public async Task<string> StartScheduledAsync()
     {
-        string envelope = JsonSerializer.Serialize(new
-        {
-            Data = new { batch = JsonSerializer.Serialize(messageText) },
-            Metadata = new { DequeueCount = dequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture), sys = new { MethodName = "DispatchBatch" } },
-        });
-        return await Client.PostAsync(new Uri("/DispatchBatch", UriKind.Relative), new StringContent(envelope, Encoding.UTF8, "application/json"), cancellationToken);
+        Alerts.Triggers.InvocationOutcome run = await App.InvokeAsync("StartScheduledCampaigns");
+        Assert.True(run.Succeeded, run.Result.Logs[0]);
+        return run.Result.Logs[0];
     }
 }

@@ -70,7 +70,7 @@ public sealed class DispatchFaultTests : IAsyncDisposable
 
         await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
         var plan = (await _t.Queue.ReceiveMessageAsync()).Value;
-        Assert.Equal(HttpStatusCode.OK, (await _t.PostInvocationAsync(plan.MessageText, 1)).StatusCode);
+        Assert.True(await _t.InvokeAsync(plan.MessageText, 1));
         await _t.Queue.DeleteMessageAsync(plan.MessageId, plan.PopReceipt);
 
         // Run batches as the host would, killing the invocation that is waiting on the crashing send.
@@ -93,8 +93,7 @@ public sealed class DispatchFaultTests : IAsyncDisposable
             });
             try
             {
-                HttpResponseMessage response = await _t.PostInvocationAsync(message.MessageText, (int)message.DequeueCount, kill.Token);
-                if (response.IsSuccessStatusCode)
+                if (await _t.InvokeAsync(message.MessageText, (int)message.DequeueCount, kill.Token))
                 {
                     await _t.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 }
@@ -170,7 +169,7 @@ public sealed class DispatchFaultTests : IAsyncDisposable
         string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email", "sms"]);
         await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
         var plan = (await _t.Queue.ReceiveMessageAsync()).Value;
-        await _t.PostInvocationAsync(plan.MessageText, 1);
+        await _t.InvokeAsync(plan.MessageText, 1);
         await _t.Queue.DeleteMessageAsync(plan.MessageId, plan.PopReceipt);
 
         JsonObject s1 = await _t.PostAsync("/api/v1/supporters/find", new { email = "s1@example.org" });
@@ -189,12 +188,16 @@ public sealed class DispatchFaultTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task BatchThatKeepsFailing_EndsInThePoisonQueue_AndShowsInTheReport()
+    public async Task BatchThatKeepsFailing_EndsInThePoisonQueue_ShowsWhyInTheReport_AndStaffCanRetryIt()
     {
-        _t = await CampaignsTestApp.StartAsync(providers: true, app => app.WithSetting("SendGrid:ApiKey", "SG.wrong-key"));
+        _t = await CampaignsTestApp.StartAsync(providers: true);
         await _t.ImportAsync(Supporters(3, sms: false));
         string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
         string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        for (int i = 0; i < 5; i++)
+        {
+            _t.SendGrid!.Then(new FakeReply(401, Processed: false)); // the key refused until staff fix it
+        }
 
         await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
         int failures = await _t.PumpAsync();
@@ -206,10 +209,21 @@ public sealed class DispatchFaultTests : IAsyncDisposable
         Assert.Equal(1, report["batches"]!["poisoned"]!.GetValue<int>());
         Assert.Equal(3, report["channels"]!["email"]!["byStatus"]!["deferred"]!.GetValue<int>());
         Assert.Equal("sending", report["state"]!.GetValue<string>());
+        Assert.Contains("refused the API key", report["poisoned"]![0]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Needs attention", report["status"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains($"/api/v1/campaigns/{campaign}/retry", report["status"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // The key is fixed; staff retry, and the campaign finishes.
+        HttpResponseMessage retried = await _t.Client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/retry", new { });
+        Assert.Equal(1, await retried.Content.ReadFromJsonAsync<int>());
+        Assert.Equal(0, await _t.PumpAsync());
+        Assert.Equal(3, _t.SendGrid.Delivered.Count);
+        report = await _t.ReportAsync(campaign);
+        Assert.Equal(("completed", 3), (report["state"]!.GetValue<string>(), report["channels"]!["email"]!["byStatus"]!["sent"]!.GetValue<int>()));
     }
 
     [Fact]
-    public async Task ProviderUnreachable_DefersWithoutMarkingAnythingSentOrUnknown()
+    public async Task ProviderUnreachable_DefersWithoutMarkingAnythingSentOrUnknown_AndSaysWhatItWaitsFor()
     {
         _t = await CampaignsTestApp.StartAsync(providers: true, app => app.WithSetting("Twilio:BaseAddress", "http://127.0.0.1:9/2010-04-01/"));
         await _t.ImportAsync(Supporters(3));
@@ -217,10 +231,94 @@ public sealed class DispatchFaultTests : IAsyncDisposable
         string campaign = await _t.CreateApprovedCampaignAsync(segment, ["sms"]);
 
         await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
-        await _t.PumpAsync(maxDequeueCount: 2);
+        Assert.Equal(0, await _t.PumpAsync());
 
-        JsonObject sms = (await _t.ReportAsync(campaign))["channels"]!["sms"]!["byStatus"]!.AsObject();
+        JsonObject report = await _t.ReportAsync(campaign);
+        JsonObject sms = report["channels"]!["sms"]!["byStatus"]!.AsObject();
         Assert.Equal((3, 0, 0), (sms["deferred"]!.GetValue<int>(), sms["sent"]!.GetValue<int>(), sms["unknown"]!.GetValue<int>()));
+        Assert.Equal("Twilio: could not be reached", report["channels"]!["sms"]!["waiting"]![0]!["reason"]!.GetValue<string>());
+        Assert.Equal((1, 0), (report["batches"]!["waiting"]!.GetValue<int>(), report["batches"]!["poisoned"]!.GetValue<int>()));
+        Assert.Contains("waiting for Twilio: could not be reached", report["status"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The part is back on the queue, invisible for a while: tried again later, not poisoned.
+        Assert.Equal(1, (await _t.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await _t.Poison.PeekMessagesAsync()).Value);
+    }
+
+    [Fact]
+    public async Task OneChannelDown_TheOtherStillSends_AndTheCampaignFinishes_WhenWaitingEnds()
+    {
+        _t = await CampaignsTestApp.StartAsync(providers: true, app => app
+            .WithSetting("SendGrid:Host", "http://127.0.0.1:9")
+            .WithSetting("Alerting:DeferredGiveUpAfter", "00:00:00")); // give up at once, to reach the end here
+        await _t.ImportAsync(Supporters(4));
+        string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email", "sms"]);
+
+        await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        Assert.Equal(0, await _t.PumpAsync());
+
+        Assert.Equal(4, _t.Twilio!.Delivered.Count); // SMS went out although SendGrid was unreachable
+        Assert.Empty(_t.SendGrid!.Delivered);
+        JsonObject report = await _t.ReportAsync(campaign);
+        Assert.Equal("completed", report["state"]!.GetValue<string>());
+        Assert.Equal(4, report["channels"]!["sms"]!["byStatus"]!["sent"]!.GetValue<int>());
+        Assert.Equal(4, report["channels"]!["email"]!["byStatus"]!["failed"]!.GetValue<int>());
+        Assert.All(await ReadLedgerAsync(campaign), row => Assert.Contains(row.Status, new[] { "Sent", "Failed" }));
+    }
+
+    [Fact]
+    public async Task CrashBetweenSendingAndItsPlanMessage_IsResumedByTheTimer()
+    {
+        _t = await CampaignsTestApp.StartAsync(providers: true, app => app.WithFakeTime(new DateTimeOffset(2026, 11, 24, 11, 0, 0, TimeSpan.Zero)));
+        await _t.ImportAsync(Supporters(3));
+        string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        // The process died after the campaign became "sending" and before its plan reached the queue.
+        await _t.Queue.ClearMessagesAsync();
+
+        JsonObject stuck = await _t.ReportAsync(campaign);
+        Assert.Equal("sending", stuck["state"]!.GetValue<string>());
+        Assert.StartsWith("Planning", stuck["status"]!.GetValue<string>(), StringComparison.Ordinal);
+        await _t.StartScheduledAsync();
+        Assert.Equal(0, (await _t.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // not yet: it may just be slow
+
+        _t.App.Time!.Advance(CampaignService.StalledPlanAfter + TimeSpan.FromSeconds(1));
+        Assert.Contains("resumed the plans of 1", await _t.StartScheduledAsync(), StringComparison.Ordinal);
+        await _t.PumpAsync();
+
+        Assert.Equal(3, _t.SendGrid!.Delivered.Count);
+        Assert.Equal("completed", (await _t.ReportAsync(campaign))["state"]!.GetValue<string>());
+        Assert.Contains("resumed the plans of 0", await _t.StartScheduledAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EditingTheSegmentAfterApproval_DoesNotWidenTheAudience()
+    {
+        _t = await CampaignsTestApp.StartAsync(providers: true);
+        await _t.ImportAsync([.. Supporters(4).Select((row, i) => i == 0 ? row.Replace(",asylum,", ",vip,", StringComparison.Ordinal) : row)]);
+        string segment = await _t.CreateSegmentAsync(new { name = "VIP", tagsAny = new[] { "vip" } });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+
+        HttpResponseMessage widened = await _t.Client.PutAsJsonAsync($"/api/v1/segments/{segment}", new { name = "VIP and asylum", tagsAny = new[] { "vip", "asylum" } });
+        Assert.Equal(HttpStatusCode.OK, widened.StatusCode);
+        await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        await _t.PumpAsync();
+
+        Assert.Equal(["s0@example.org"], _t.SendGrid!.Delivered.Select(d => d.Email));
+    }
+
+    [Fact]
+    public async Task CampaignChannels_MustBeTheSegments()
+    {
+        _t = await CampaignsTestApp.StartAsync(providers: true);
+        string segment = await _t.CreateSegmentAsync(new { name = "Email only", tagsAny = new[] { "asylum" }, channels = new[] { "email" } });
+
+        HttpResponseMessage response = await _t.Client.PostAsJsonAsync("/api/v1/campaigns", CampaignsTestApp.Campaign(segment, ["email", "sms"]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        string reason = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["channels"]![0]!.GetValue<string>();
+        Assert.Contains("for email only", reason, StringComparison.Ordinal);
     }
 
     private async Task<List<(string DeliveryId, string Status)>> ReadLedgerAsync(string campaign)

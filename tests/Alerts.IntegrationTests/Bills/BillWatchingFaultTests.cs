@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Alerts.Fakes;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,9 +25,9 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
         bill.AddSitting(12655, 90001, Tuesday)
             .AddStage(90010, 8, "Committee stage", "CS", "Commons").AddSitting(90010, 90011, Tuesday.AddDays(14)).SetCurrent(90010)
             .ServeOn(_t.Parliament);
-        HttpResponseMessage[] runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _t.PollAsync()));
+        Alerts.Triggers.InvocationOutcome[] runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _t.PollAsync()));
 
-        Assert.All(runs, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(runs, r => Assert.True(r.Succeeded));
         JsonArray events = await _t.EventsAsync(2818);
         Assert.Equal(["SittingScheduled", "SittingScheduled", "StageReached"], BillsTestApp.Kinds(events));
         Assert.Equal(3, _t.Subscriber.Received.Distinct().Count());
@@ -66,7 +65,7 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
         bill.AddSitting(12655, 90001, Tuesday).ServeOn(_t.Parliament);
         _t.Subscriber.FailuresToCome = 1;
 
-        Assert.Equal(HttpStatusCode.InternalServerError, (await _t.PollAsync()).StatusCode);
+        Assert.False((await _t.PollAsync()).Succeeded);
         Assert.Single(await _t.EventsAsync(2818)); // recorded despite the failed hand-over
         Assert.Empty(_t.Subscriber.Received);
 
@@ -89,14 +88,14 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
 
         bill.AddSitting(12655, 90001, Tuesday).ServeOn(_t.Parliament);
         _t.Parliament.FailPath("Bills", new Fault(status == 0 ? 500 : status, slow ? TimeSpan.FromSeconds(10) : null, truncated));
-        HttpResponseMessage failed = await _t.PollAsync();
+        Alerts.Triggers.InvocationOutcome failed = await _t.PollAsync();
 
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
-        Assert.Contains("Bills API", (await failed.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.False(failed.Succeeded);
+        Assert.Contains("Bills API", failed.Result.Logs[0], StringComparison.Ordinal);
         Assert.Empty(await _t.EventsAsync(2818));
 
         _t.Parliament.ClearFaults();
-        Assert.Equal(HttpStatusCode.OK, (await _t.PollAsync()).StatusCode);
+        Assert.True((await _t.PollAsync()).Succeeded);
         Assert.Equal(["SittingScheduled"], BillsTestApp.Kinds(await _t.EventsAsync(2818)));
     }
 
@@ -114,10 +113,10 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
         good.AddSitting(700102, 1, Tuesday).ServeOn(_t.Parliament);
         bad.AddSitting(700202, 2, Tuesday).ServeOn(_t.Parliament);
         _t.Parliament.FailPath("Bills/7002/Stages", new Fault(TruncateJson: true));
-        HttpResponseMessage run = await _t.PollAsync();
+        Alerts.Triggers.InvocationOutcome run = await _t.PollAsync();
 
-        Assert.Equal(HttpStatusCode.OK, run.StatusCode);
-        Assert.Contains("1 failures", await run.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(run.Succeeded);
+        Assert.Contains("1 failures", run.Result.Logs[0], StringComparison.Ordinal);
         Assert.Single(await _t.EventsAsync(7001));
         Assert.Empty(await _t.EventsAsync(7002));
 

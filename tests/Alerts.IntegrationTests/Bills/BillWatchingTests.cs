@@ -22,10 +22,10 @@ public sealed class BillWatchingTests : IAsyncLifetime
         BillScenario.Recorded().ServeOn(_t.Parliament);
 
         HttpResponseMessage added = await _t.WatchAsync(2818);
-        HttpResponseMessage polled = await _t.PollAsync();
+        Alerts.Triggers.InvocationOutcome polled = await _t.PollAsync();
 
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, polled.StatusCode);
+        Assert.True(polled.Succeeded);
         Assert.Empty(await _t.EventsAsync(2818));
         JsonArray watched = (await _t.Client.GetFromJsonAsync<JsonArray>("/api/v1/bills"))!;
         JsonNode bill = Assert.Single(watched)!;

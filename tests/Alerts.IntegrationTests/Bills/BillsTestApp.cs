@@ -50,13 +50,8 @@ public sealed class BillsTestApp : IAsyncDisposable
     public async Task<HttpResponseMessage> WatchAsync(int billId) =>
         await Client.PostAsJsonAsync("/api/v1/bills", new { billId });
 
-    /// <summary>Posts the host's timer payload to /WatchBills, as the Functions host would.</summary>
-    public async Task<HttpResponseMessage> PollAsync()
-    {
-        string payload = await File.ReadAllTextAsync(RepoPaths.Fixture("custom-handler-payloads", "timer-request.monitor-on.json"));
-        return await Client.PostAsync(new Uri("/WatchBills", UriKind.Relative),
-            new StringContent(payload, System.Text.Encoding.UTF8, "application/json"));
-    }
+    /// <summary>Runs the WatchBills timer function once, as the trigger runner would.</summary>
+    internal Task<Alerts.Triggers.InvocationOutcome> PollAsync() => App.InvokeAsync("WatchBills");
 
     public async Task<JsonArray> EventsAsync(int billId)
     {

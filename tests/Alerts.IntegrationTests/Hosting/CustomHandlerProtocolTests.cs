@@ -7,7 +7,10 @@ using Alerts.Infrastructure;
 
 namespace Alerts.Hosting;
 
-/// <summary>Invocations posted exactly as the Functions host posts them, against real Azurite.</summary>
+/// <summary>
+/// Invocations posted exactly as the Functions host posts them, against real Azurite. The app maps its
+/// invocation endpoints only when the host has given it its port, so these tests give one.
+/// </summary>
 public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 {
     private AlertsAppFactory _app = null!;
@@ -15,7 +18,7 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await AlertsAppFactory.CreateAsync();
+        _app = (await AlertsAppFactory.CreateAsync()).WithSetting(CustomHandlerHosting.PortVariable, "7071");
         _client = _app.CreateClient();
     }
 
@@ -53,14 +56,14 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
         JsonObject payload = JsonNode.Parse(await ReadSampleAsync("queue-request.json"))!.AsObject();
         payload["Data"] = new JsonObject
         {
-            ["batch"] = JsonSerializer.Serialize(JsonSerializer.Serialize(new { campaignId = "c1", kind = "send", batchNo = 7 })),
+            ["batch"] = JsonSerializer.Serialize(JsonSerializer.Serialize(new { campaignId = "c1", kind = "send", batchNo = 7, channel = "email" })),
         };
 
         HttpResponseMessage response = await PostAsync("/DispatchBatch", payload.ToJsonString());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonObject envelope = await ReadEnvelopeAsync(response);
-        Assert.Contains("Campaign c1 batch 7 (attempt 1)", envelope["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Campaign c1 batch 7 Email (attempt 1)", envelope["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

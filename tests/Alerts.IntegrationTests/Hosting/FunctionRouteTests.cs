@@ -25,10 +25,23 @@ public sealed class FunctionRouteTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public void EveryTimerAndQueueFunction_HasAnInvocationRoute()
+    public void Standalone_NoTimerOrQueueFunction_HasAnInvocationRoute()
     {
+        // Only the host may invoke functions; standalone the trigger runner calls them in-process.
         Assert.All(_catalog.Functions.Where(f => f.Trigger != TriggerKind.Http),
-            f => Assert.Contains(_routes, r => r.Pattern == "/" + f.Name && r.Methods.Contains("POST")));
+            f => Assert.DoesNotContain(_routes, r => r.Pattern == "/" + f.Name));
+    }
+
+    [Fact]
+    public async Task UnderTheHost_EveryTimerAndQueueFunction_HasAnInvocationRoute()
+    {
+        await using AlertsAppFactory hosted = (await AlertsAppFactory.CreateAsync()).WithSetting(CustomHandlerHosting.PortVariable, "7071");
+        _ = hosted.CreateClient();
+        var routes = hosted.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => ("/" + e.RoutePattern.RawText!.TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])).ToList();
+
+        Assert.All(_catalog.Functions.Where(f => f.Trigger != TriggerKind.Http),
+            f => Assert.Contains(routes, r => r.Item1 == "/" + f.Name && r.Item2.Contains("POST")));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alerts.Bills;
@@ -93,6 +94,41 @@ public sealed class LocalTriggerRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task MessageOfAProcessThatDied_IsHandledAgainWithinAMinute_AfterARestart()
+    {
+        await using FakeSendGrid sendGrid = await FakeSendGrid.StartAsync();
+        sendGrid.Then(new FakeReply(202, Processed: true, Delay: TimeSpan.FromSeconds(30))); // still answering when the process dies
+        AlertsAppFactory first = (await AlertsAppFactory.CreateAsync())
+            .WithSetting("Triggers:RunLocally", "true")
+            .WithSetting("SendGrid:ApiKey", FakeSendGrid.ApiKey).WithSetting("SendGrid:Host", sendGrid.Host.ToString())
+            .WithSetting("SendGrid:RequestTimeout", "00:01:00");
+        HttpClient client = first.CreateClient();
+        await client.PostAsync(new Uri("/api/v1/supporters/import", UriKind.Relative),
+            new StringContent("email,email_consent\na@example.org,yes\nb@example.org,yes\n", System.Text.Encoding.UTF8, "text/csv"));
+        string segment = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/segments", new { name = "All" }));
+        string campaign = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/campaigns", Alerting.CampaignsTestApp.Campaign(segment, ["email"])));
+        await client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/approve", new { });
+        await client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        await WaitUntilAsync(() => Task.FromResult(sendGrid.Requests == 1));
+
+        await first.DisposeAsync(); // the process dies mid-batch, its message neither deleted nor put back
+        var restartedAt = System.Diagnostics.Stopwatch.StartNew();
+        await using AlertsAppFactory second = first.Restarted();
+        HttpClient again = second.CreateClient();
+        await WaitUntilAsync(async () => (await again.GetFromJsonAsync<JsonObject>($"/api/v1/campaigns/{campaign}/report"))!["state"]!.GetValue<string>() == "completed",
+            TimeSpan.FromSeconds(75));
+
+        Assert.True(restartedAt.Elapsed < TimeSpan.FromMinutes(1), $"resumed after {restartedAt.Elapsed}");
+        // What SendGrid took while the process died is unknown, and was not sent again.
+        Assert.Equal(1, sendGrid.Requests);
+        JsonObject report = (await again.GetFromJsonAsync<JsonObject>($"/api/v1/campaigns/{campaign}/report"))!;
+        Assert.Equal(2, report["channels"]!["email"]!["byStatus"]!["unknown"]!.GetValue<int>());
+    }
+
+    private static async Task<string> IdOfAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+
+    [Fact]
     public async Task Runner_WhenRunLocallyIsOff_LeavesTheQueueAlone()
     {
         await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithSetting("Functions:AppRoot", _appRoot);
@@ -108,9 +144,9 @@ public sealed class LocalTriggerRunnerTests : IDisposable
     private static QueueClient DispatchQueue(AlertsAppFactory app) =>
         new(app.StorageConnectionString, app.NamePrefix + "dispatch", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(30));
         while (!await condition())
         {
             await Task.Delay(100, timeout.Token);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Alerts.Hosting;
+using Alerts.Triggers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -14,6 +17,16 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
     private readonly List<Action<IServiceCollection>> _services = [];
+
+    private AlertsAppFactory(AlertsAppFactory previous)
+    {
+        NamePrefix = previous.NamePrefix;
+        StorageConnectionString = previous.StorageConnectionString;
+        _settings = new Dictionary<string, string?>(previous._settings, StringComparer.Ordinal);
+        _services = [.. previous._services];
+        Time = previous.Time;
+        ClientScopes = previous.ClientScopes;
+    }
 
     private AlertsAppFactory(string connectionString)
     {
@@ -43,6 +56,9 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
 
     public static async Task<AlertsAppFactory> CreateAsync() => new((await AzuriteServer.GetAsync()).ConnectionString);
 
+    /// <summary>The same app on the same storage, as a restarted process would be (dispose this one first).</summary>
+    public AlertsAppFactory Restarted() => new(this);
+
     public AlertsAppFactory WithSetting(string key, string? value)
     {
         _settings[key] = value;
@@ -63,6 +79,23 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
 
     /// <summary>Scopes of the key every client made by <c>CreateClient</c> carries; tests of authorisation make their own.</summary>
     public IReadOnlyList<string> ClientScopes { get; set; } = Alerts.Security.StaffScopes.All;
+
+    /// <summary>
+    /// Runs a timer or queue function in this process, as the local trigger runner does: the standalone app
+    /// has no invocation endpoints. A queue message is passed double-encoded, as the host sends it.
+    /// </summary>
+    internal async Task<InvocationOutcome> InvokeAsync(string function, string? queueMessage = null, int dequeueCount = 1, CancellationToken cancellationToken = default)
+    {
+        FunctionDefinition definition = Services.GetRequiredService<FunctionCatalog>().Get(function);
+        JsonElement data = queueMessage is null
+            ? JsonSerializer.SerializeToElement(new { IsPastDue = false })
+            : JsonSerializer.SerializeToElement(JsonSerializer.Serialize(queueMessage));
+        var request = new InvocationRequest(
+            new Dictionary<string, JsonElement> { [definition.BindingName] = data },
+            new Dictionary<string, JsonElement> { ["DequeueCount"] = JsonSerializer.SerializeToElement(dequeueCount) });
+        await using AsyncServiceScope scope = Services.CreateAsyncScope();
+        return await Services.GetRequiredService<FunctionInvocations>().InvokeAsync(function, request, scope.ServiceProvider, cancellationToken);
+    }
 
     public Task<string> CreateApiKeyAsync(params string[] scopes) =>
         Services.GetRequiredService<Alerts.Security.ApiKeyStore>().CreateAsync("test", scopes).ContinueWith(t => t.Result.Secret, TaskScheduler.Default);

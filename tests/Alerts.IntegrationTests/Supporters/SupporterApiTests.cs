@@ -254,10 +254,9 @@ public sealed class SupporterApiTests : IAsyncLifetime
 
     private async Task<string> SweepAsync()
     {
-        HttpResponseMessage response = await _t.Client.PostAsJsonAsync("/EnrichPendingSupporters", new { Data = new { }, Metadata = new { } });
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["Logs"]![0]!.GetValue<string>();
+        Alerts.Triggers.InvocationOutcome run = await _t.App.InvokeAsync("EnrichPendingSupporters");
+        Assert.True(run.Succeeded, run.Result.Logs[0]);
+        return run.Result.Logs[0];
     }
 
     private async Task<JsonObject> SupporterAsync(string id) =>
