@@ -55,6 +55,12 @@ public sealed class SendGridOptions
 
     /// <summary>One request carries many recipients, so waiting long is cheaper than an ambiguous timeout.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long an idle pooled connection is kept: below the provider's own idle timeout, so we never send
+    /// on a connection the provider (or a load balancer in front of it) has already dropped.
+    /// </summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class TwilioOptions
@@ -82,6 +88,9 @@ public sealed class TwilioOptions
     public Uri BaseAddress { get; set; } = new("https://api.twilio.com/2010-04-01/");
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an idle pooled connection is kept (see <see cref="SendGridOptions.ConnectionIdleTimeout"/>).</summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountSid);
 }

@@ -16,15 +16,21 @@ internal static partial class AlertingRegistration
         builder.Services.AddSingleton<IValidateOptions<TwilioOptions>>(s => s.GetRequiredService<AlertingOptionsValidator>());
         builder.Services.AddSingleton<IValidateOptions<SendGridOptions>>(s => s.GetRequiredService<AlertingOptionsValidator>());
 
-        // Send POSTs get no resilience handler: it would retry timeouts and 5xx, i.e. send twice.
+        // Send POSTs get no resilience handler: it would retry timeouts and 5xx, i.e. send twice. Their pools
+        // drop idle connections before a provider would, and a request not written to the end counts as not sent.
+        builder.Services.AddTransient<WriteTrackingHandler>();
         builder.Services.AddHttpClient<SendGridEmailChannel>((services, http) =>
-            http.Timeout = services.GetRequiredService<IOptions<SendGridOptions>>().Value.RequestTimeout);
+                http.Timeout = services.GetRequiredService<IOptions<SendGridOptions>>().Value.RequestTimeout)
+            .ConfigurePrimaryHttpMessageHandler(services => ProviderConnections(services.GetRequiredService<IOptions<SendGridOptions>>().Value.ConnectionIdleTimeout))
+            .AddHttpMessageHandler<WriteTrackingHandler>();
         builder.Services.AddHttpClient<TwilioSmsClient>((services, http) =>
-        {
-            TwilioOptions twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
-            http.BaseAddress = twilio.BaseAddress;
-            http.Timeout = twilio.RequestTimeout;
-        });
+            {
+                TwilioOptions twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+                http.BaseAddress = twilio.BaseAddress;
+                http.Timeout = twilio.RequestTimeout;
+            })
+            .ConfigurePrimaryHttpMessageHandler(services => ProviderConnections(services.GetRequiredService<IOptions<TwilioOptions>>().Value.ConnectionIdleTimeout))
+            .AddHttpMessageHandler<WriteTrackingHandler>();
         builder.Services.AddSingleton<SmsRateLimiter>();
         builder.Services.AddTransient<TwilioSmsChannel>();
 
@@ -51,6 +57,12 @@ internal static partial class AlertingRegistration
         builder.Services.AddSingleton<IBillEventSubscriber, AlertRuleSubscriber>();
         return builder;
     }
+
+    private static SocketsHttpHandler ProviderConnections(TimeSpan idleTimeout) => new()
+    {
+        PooledConnectionIdleTimeout = idleTimeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5), // and pick up DNS changes
+    };
 
     /// <summary>Says at start-up where messages will go, so nobody mistakes the outbox for real sending.</summary>
     private sealed partial class ChannelAnnouncer(IEnumerable<IAlertChannel> channels, ILogger<ChannelAnnouncer> logger) : IHostedService

@@ -39,11 +39,13 @@ internal interface IAlertChannel
 internal static class SendFailures
 {
     /// <summary>
-    /// Whether an exception from sending proves the request never reached the provider. Only a failure to
-    /// connect does; anything after the request was written may have been processed.
+    /// Whether an exception from sending proves the request never reached the provider: a failure to connect,
+    /// or to write the whole request (<see cref="WriteTrackingHandler"/>). Anything after the request was
+    /// written may have been processed.
     /// </summary>
     public static bool CertainlyNotSent(Exception exception) =>
-        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
+        exception is RequestNotSentException
+        || exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     public static TimeSpan? RetryAfter(System.Net.Http.Headers.HttpResponseHeaders headers, TimeProvider time)
     {

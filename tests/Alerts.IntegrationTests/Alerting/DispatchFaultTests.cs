@@ -309,6 +309,32 @@ public sealed class DispatchFaultTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task ProviderThatDropsIdleConnections_NeverMeetsAStaleOne_SoNothingTurnsUnknown()
+    {
+        await using IdleDroppingSendGrid sendGrid = IdleDroppingSendGrid.Start(idleTimeout: TimeSpan.FromSeconds(2));
+        _t = await CampaignsTestApp.StartAsync(providers: true, app => app
+            .WithSetting("SendGrid:Host", sendGrid.Host.ToString())
+            .WithSetting("SendGrid:ConnectionIdleTimeout", "00:00:01")); // below the provider's, as the default is
+        await _t.ImportAsync(Supporters(3, sms: false));
+        string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
+        string first = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        string second = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+
+        await _t.PostAsync($"/api/v1/campaigns/{first}/send", new { });
+        await _t.PumpAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the provider forgets the idle connection
+        await _t.PostAsync($"/api/v1/campaigns/{second}/send", new { });
+        await _t.PumpAsync();
+
+        Assert.Equal((0, 6), (sendGrid.Dropped, sendGrid.Accepted));
+        foreach (string campaign in new[] { first, second })
+        {
+            JsonObject email = (await _t.ReportAsync(campaign))["channels"]!["email"]!["byStatus"]!.AsObject();
+            Assert.Equal((3, 0), (email["sent"]!.GetValue<int>(), email["unknown"]!.GetValue<int>()));
+        }
+    }
+
+    [Fact]
     public async Task CampaignChannels_MustBeTheSegments()
     {
         _t = await CampaignsTestApp.StartAsync(providers: true);
