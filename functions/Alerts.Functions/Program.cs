@@ -34,6 +34,7 @@ if (await ApiKeyCommands.TryRunAsync(app, args)) // `create-api-key` and `revoke
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseStaffRequestLimits();   // 413 for oversize bodies, 415 for an unreadable Content-Type
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

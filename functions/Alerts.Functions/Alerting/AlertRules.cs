@@ -51,6 +51,11 @@ public sealed record AlertRuleDefinition
             errors["eventKinds"] = [$"Choose from {string.Join(", ", Enum.GetNames<BillEventKind>())}."];
         }
 
+        if (StageContains is { Length: > 100 })
+        {
+            errors["stageContains"] = ["At most 100 characters."];
+        }
+
         if (House is not null and not ("Commons" or "Lords" or "Unassigned"))
         {
             errors["house"] = ["Commons, Lords or Unassigned."];
@@ -66,21 +71,24 @@ public sealed record AlertRuleDefinition
         && (House is null || string.Equals(House, billEvent.House, StringComparison.OrdinalIgnoreCase));
 }
 
-internal sealed record AlertRule(string Id, AlertRuleDefinition Definition, DateTimeOffset CreatedAt);
+/// <summary>A saved rule. <c>CreatedBy</c> is who set it up (an API key or Entra user), named on the campaigns it approves.</summary>
+internal sealed record AlertRule(string Id, AlertRuleDefinition Definition, DateTimeOffset CreatedAt, string? CreatedBy = null);
 
 internal sealed class AlertRuleStore(AlertsStorage storage)
 {
     private const string Partition = "rule";
     private readonly TableClient _rules = storage.Table(Tables.AlertRules);
 
-    public async Task<AlertRule> AddAsync(AlertRuleDefinition definition, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<AlertRule> AddAsync(AlertRuleDefinition definition, DateTimeOffset now, string createdBy, CancellationToken cancellationToken = default)
     {
-        var rule = new AlertRule("r" + Guid.NewGuid().ToString("N")[..16], definition, now);
-        await _rules.AddEntityAsync(new TableEntity(Partition, rule.Id)
+        var rule = new AlertRule("r" + Guid.NewGuid().ToString("N")[..16], definition, now, createdBy);
+        var row = new TableEntity(Partition, rule.Id)
         {
-            ["Definition"] = JsonSerializer.Serialize(definition, DispatchMessage.Json),
             ["CreatedAt"] = now,
-        }, cancellationToken);
+            ["CreatedBy"] = createdBy,
+        };
+        LargeText.Write(row, "Definition", JsonSerializer.Serialize(definition, DispatchMessage.Json));
+        await _rules.AddEntityAsync(row, cancellationToken);
         return rule;
     }
 
@@ -89,15 +97,15 @@ internal sealed class AlertRuleStore(AlertsStorage storage)
         var rules = new List<AlertRule>();
         await foreach (TableEntity row in _rules.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
         {
-            rules.Add(new AlertRule(row.RowKey, JsonSerializer.Deserialize<AlertRuleDefinition>(row.GetString("Definition")!, DispatchMessage.Json)!,
-                row.GetDateTimeOffset("CreatedAt") ?? default));
+            rules.Add(new AlertRule(row.RowKey, JsonSerializer.Deserialize<AlertRuleDefinition>(LargeText.Read(row, "Definition")!, DispatchMessage.Json)!,
+                row.GetDateTimeOffset("CreatedAt") ?? default, row.GetString("CreatedBy")));
         }
 
         return rules;
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
-        (await _rules.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken)).Status != 404;
+        TableKeys.IsId(id) && (await _rules.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken)).Status != 404;
 }
 
 /// <summary>
@@ -129,7 +137,8 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
             LogCampaignFromRule(logger, id, rule.Id, billEvent.EventId);
             if (rule.Definition.Mode == AlertRuleMode.SendAutomatically)
             {
-                await campaigns.ApproveAsync(id, "rule:" + rule.Id, cancellationToken);
+                // Approved in the name of the rule and of the person (with the send scope) who set it up.
+                await campaigns.ApproveAsync(id, $"rule:{rule.Id} (set up by {rule.CreatedBy ?? "unknown"})", cancellationToken);
                 await campaigns.SendAsync(id, null, cancellationToken);
             }
         }

@@ -40,6 +40,8 @@ internal sealed class CampaignStore(AlertsStorage storage)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Stored, never put in a page: no need to escape every '<' of an HTML body as six characters.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly TableClient _campaigns = storage.Table(Tables.Campaigns);
@@ -61,7 +63,7 @@ internal sealed class CampaignStore(AlertsStorage storage)
 
     public async Task<Campaign?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (id.Length is 0 or > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        if (!TableKeys.IsId(id))
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Alerts.Security;
 using Alerts.Storage;
 using Alerts.Supporters;
@@ -18,7 +19,7 @@ public sealed record TestSendRequest(IReadOnlyList<string>? Emails, IReadOnlyLis
 
 public sealed record RecipientStatus(string SupporterId, Channel Channel, DeliveryStatus Status, string? ErrorCode, DateTimeOffset UpdatedAt, string DeliveryId);
 
-public sealed record AlertRuleResponse(string Id, AlertRuleDefinition Definition, DateTimeOffset CreatedAt);
+public sealed record AlertRuleResponse(string Id, AlertRuleDefinition Definition, DateTimeOffset CreatedAt, string? CreatedBy);
 
 /// <summary>Staff endpoints for campaigns, alert rules and the local outbox.</summary>
 internal static class CampaignsApi
@@ -73,12 +74,12 @@ internal static class CampaignsApi
     {
         var errors = new Dictionary<string, string[]>();
         List<string> emails = [], phones = [];
-        foreach (string email in request.Emails ?? [])
+        foreach (string email in (request.Emails ?? []).Select(e => e ?? string.Empty))
         {
             if (ContactValidation.NormaliseEmail(email, out _) is { } valid) { emails.Add(valid); } else { errors["emails"] = ["Each must be a valid email address."]; }
         }
 
-        foreach (string phone in request.Phones ?? [])
+        foreach (string phone in (request.Phones ?? []).Select(p => p ?? string.Empty))
         {
             if (ContactValidation.NormaliseMobile(phone, out _) is { } valid) { phones.Add(valid); } else { errors["phones"] = ["Each must be a valid mobile number."]; }
         }
@@ -98,7 +99,9 @@ internal static class CampaignsApi
 
     private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ApproveAsync(
         string id, ApproveRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
-        Map(await campaigns.ApproveAsync(id, request.ApprovedBy ?? "staff", cancellationToken), "Only a draft can be approved.");
+        request.ApprovedBy is { Length: > 200 }
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["approvedBy"] = ["At most 200 characters."] })
+            : Map(await campaigns.ApproveAsync(id, request.ApprovedBy ?? "staff", cancellationToken), "Only a draft can be approved.");
 
     private static async Task<Results<Ok<CampaignResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SendAsync(
         string id, SendRequest request, CampaignService campaigns, CancellationToken cancellationToken) =>
@@ -135,9 +138,16 @@ internal static class CampaignsApi
     private static async Task<Ok<IReadOnlyList<OutboxMessage>>> OutboxAsync(string id, AlertsStorage storage, CancellationToken cancellationToken, int limit = 100) =>
         TypedResults.Ok(await OutboxChannel.ReadAsync(storage, id, Math.Clamp(limit, 1, 1000), cancellationToken));
 
-    private static async Task<Results<Created<AlertRuleResponse>, ValidationProblem>> CreateRuleAsync(
-        AlertRuleDefinition definition, AlertRuleStore rules, SegmentStore segments, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Created<AlertRuleResponse>, ValidationProblem, ProblemHttpResult>> CreateRuleAsync(
+        AlertRuleDefinition definition, ClaimsPrincipal user, AlertRuleStore rules, SegmentStore segments, Audit.AuditActor actor, TimeProvider time, CancellationToken cancellationToken)
     {
+        // A rule that sends automatically approves campaigns on its own: setting one up is a send, not a write.
+        if (definition.Mode == AlertRuleMode.SendAutomatically && !user.HasStaffScope(StaffScopes.Send))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The send scope is needed",
+                detail: "A rule in sendAutomatically mode approves and sends campaigns by itself, so creating one needs the send scope. Use mode draft, or a key with send.");
+        }
+
         Dictionary<string, string[]> errors = definition.Validate();
         foreach ((string key, string[] value) in MessageRenderer.Validate(definition.Campaign))
         {
@@ -154,12 +164,12 @@ internal static class CampaignsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        AlertRule rule = await rules.AddAsync(definition, time.GetUtcNow(), cancellationToken);
-        return TypedResults.Created($"/api/v1/alert-rules/{rule.Id}", new AlertRuleResponse(rule.Id, rule.Definition, rule.CreatedAt));
+        AlertRule rule = await rules.AddAsync(definition, time.GetUtcNow(), actor.For("staff"), cancellationToken);
+        return TypedResults.Created($"/api/v1/alert-rules/{rule.Id}", new AlertRuleResponse(rule.Id, rule.Definition, rule.CreatedAt, rule.CreatedBy));
     }
 
     private static async Task<Ok<List<AlertRuleResponse>>> ListRulesAsync(AlertRuleStore rules, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await rules.ListAsync(cancellationToken)).Select(r => new AlertRuleResponse(r.Id, r.Definition, r.CreatedAt)).ToList());
+        TypedResults.Ok((await rules.ListAsync(cancellationToken)).Select(r => new AlertRuleResponse(r.Id, r.Definition, r.CreatedAt, r.CreatedBy)).ToList());
 
     private static async Task<Results<NoContent, NotFound>> DeleteRuleAsync(string id, AlertRuleStore rules, CancellationToken cancellationToken) =>
         await rules.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();

@@ -41,7 +41,7 @@ internal static class DeliveryIds
     public static (string CampaignId, Channel Channel, string SupporterId)? Parse(string deliveryId)
     {
         string[] parts = deliveryId.Split('.');
-        return parts.Length == 3 && parts[1] is "e" or "s" && parts.All(p => p.Length is > 0 and <= 64 && p.All(char.IsAsciiLetterOrDigit))
+        return parts.Length == 3 && parts[1] is "e" or "s" && parts.All(TableKeys.IsId)
             ? (parts[0], parts[1] == "e" ? Channel.Email : Channel.Sms, parts[2])
             : null;
     }
@@ -192,6 +192,11 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
 
     public async Task<Delivery?> GetAsync(string campaignId, Channel channel, string supporterId, CancellationToken cancellationToken = default)
     {
+        if (!TableKeys.IsId(campaignId) || !TableKeys.IsId(supporterId))
+        {
+            return null;
+        }
+
         NullableResponse<TableEntity> row = await _deliveries.GetEntityIfExistsAsync<TableEntity>(campaignId, Key(channel, supporterId), cancellationToken: cancellationToken);
         return row.HasValue ? ToDelivery(row.Value!) : null;
     }

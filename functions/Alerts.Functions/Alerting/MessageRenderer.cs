@@ -103,8 +103,32 @@ internal sealed partial class MessageRenderer(IOptions<AlertingOptions> options,
             errors["sms"] = ["At most 1000 characters before personalisation."];
         }
 
+        // Lengths that keep a campaign well inside what one table row holds, and inside what a mail client shows.
+        foreach ((string field, string? text, int max) in new (string, string?, int)[]
+                 {
+                     ("email.subject", content.Email?.Subject, 300), ("email.html", content.Email?.Html, 100_000), ("email.text", content.Email?.Text, 50_000),
+                     ("email.templateId", content.Email?.TemplateId, 100), ("actionLink", content.ActionLink?.OriginalString, 2_000),
+                     ("bill.title", content.Bill?.Title, 300), ("bill.stage", content.Bill?.Stage, 200), ("bill.house", content.Bill?.House, 20), ("bill.eventId", content.Bill?.EventId, 200),
+                 })
+        {
+            if (text is { Length: var length } && length > max)
+            {
+                errors[field] = [$"At most {max:N0} characters."];
+            }
+        }
+
+        if (content.ActionLink is { IsAbsoluteUri: false } or { Scheme: not ("https" or "http") })
+        {
+            errors["actionLink"] = ["An absolute http or https address, e.g. https://example.org/act."];
+        }
+
         foreach ((string field, string? text) in new[] { ("sms", content.Sms), ("email.subject", content.Email?.Subject), ("email.html", content.Email?.Html), ("email.text", content.Email?.Text) })
         {
+            if (errors.ContainsKey(field))
+            {
+                continue;
+            }
+
             string[] unknown = text is null ? [] : Placeholder().Matches(text).Select(m => m.Groups[1].Value).Where(p => !Placeholders.All.Contains(p)).Distinct().ToArray();
             if (unknown.Length > 0)
             {

@@ -10,7 +10,8 @@ internal static class StaffApi
 {
     public static RouteGroupBuilder MapStaffApi(this IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff").RequireStaffScopes().AuditStaffChanges();
+        // Ids are checked before the audit filter, so a malformed one is refused without being written anywhere.
+        RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff").RequireStaffScopes().ValidateRouteIds().AuditStaffChanges();
         api.MapBillsApi();
         api.MapSupportersApi();
         api.MapSegmentsApi();

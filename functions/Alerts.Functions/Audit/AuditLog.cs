@@ -90,8 +90,10 @@ internal static class AuditApi
                 RouteValueDictionary route = http.Request.RouteValues;
                 // "/api/v1/campaigns/{id}/approve" is about campaign {id}: the same names the services record under.
                 string type = (http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "api").TrimEnd('s');
-                string id = (route["id"] ?? route["billId"] ?? route["segmentId"] ?? route["supporterId"])?.ToString() ?? "-";
-                int status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
+                IResult? outcome = Unwrap(result);
+                string id = (route["id"] ?? route["billId"] ?? route["segmentId"] ?? route["supporterId"])?.ToString()
+                    ?? CreatedId(outcome) ?? "-";
+                int status = outcome is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
                 await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(
                     http.RequestServices.GetRequiredService<AuditActor>().For("staff"),
                     name,
@@ -103,6 +105,27 @@ internal static class AuditApi
         api.MapGet("/audit", ReadAsync).WithName("ReadAuditLog");
         return api;
     }
+
+    /// <summary>The result a handler returned, out of its <c>Results&lt;…&gt;</c> union, which itself carries no status code.</summary>
+    private static IResult? Unwrap(object? result)
+    {
+        while (result is INestedHttpResult nested)
+        {
+            result = nested.Result;
+        }
+
+        return result as IResult;
+    }
+
+    /// <summary>
+    /// The id of what a 201 created: the last segment of its location. (<c>Created&lt;T&gt;</c> is generic with no
+    /// non-generic interface for its location, and the filter runs before the header is written.)
+    /// </summary>
+    private static string? CreatedId(IResult? result) =>
+        result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status201Created }
+        && result.GetType().GetProperty("Location")?.GetValue(result) is string location
+            ? location.TrimEnd('/').Split('/')[^1]
+            : null;
 
     private static async Task<Results<Ok<IReadOnlyList<AuditEntry>>, ValidationProblem>> ReadAsync(
         AuditLog audit, TimeProvider time, CancellationToken cancellationToken,

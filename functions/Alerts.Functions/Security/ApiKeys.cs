@@ -143,6 +143,9 @@ internal static class StaffAuthorization
         return builder;
     }
 
+    /// <summary>Whether the signed-in staff member holds a scope (for a decision that depends on the request, not the route).</summary>
+    public static bool HasStaffScope(this ClaimsPrincipal user, string scope) => user.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, scope);
+
     /// <summary>The approve-and-send scope, for the endpoints that start or stop sending.</summary>
     public static RouteHandlerBuilder RequiresSendScope(this RouteHandlerBuilder endpoint) =>
         endpoint.WithMetadata(new StaffScopeMetadata(StaffScopes.Send));

@@ -96,21 +96,13 @@ internal static class LookupJson
 
 internal sealed record ConstituencyMatch(string Constituency, string? MpName, int? MpMemberId);
 
-/// <summary>
-/// Postcode to constituency to MP, through a Table Storage cache that is refreshed when stale. After a
-/// failed look-up it does not call out again for <see cref="PauseAfterFailure"/>: a 2,000-row import made
-/// while postcodes.io is down then takes seconds, its supporters saved pending for the sweep, not minutes
-/// of timeouts.
-/// </summary>
+/// <summary>Postcode to constituency to MP, through a Table Storage cache that is refreshed when stale.</summary>
 internal sealed class ConstituencyLookup(
     PostcodesClient postcodes, MembersClient members, AlertsStorage storage, IMemoryCache memory, IOptions<SupportersOptions> options, TimeProvider time)
 {
-    public static readonly TimeSpan PauseAfterFailure = TimeSpan.FromSeconds(30);
-
     // Imports repeat postcodes; a short in-process memory saves a table read per row without outliving a refresh for long.
     private static readonly TimeSpan MemoryDuration = TimeSpan.FromMinutes(10);
     private readonly TableClient _cache = storage.Table(Tables.LookupCache);
-    private long _pausedUntilTicks;
 
     /// <summary>The match, or null when the postcode is unknown. Throws <see cref="LookupUnavailableException"/> when a service is down.</summary>
     public async Task<ConstituencyMatch?> FindAsync(string postcode, CancellationToken cancellationToken = default)
@@ -136,23 +128,8 @@ internal sealed class ConstituencyLookup(
                 : null;
         }
 
-        if (time.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
-        {
-            throw new LookupUnavailableException("A look-up failed moments ago; the next is tried after a pause.");
-        }
-
-        string? constituency;
-        (int MemberId, string Name)? mp;
-        try
-        {
-            constituency = await postcodes.FindConstituencyAsync(postcode, cancellationToken);
-            mp = constituency is null ? null : await members.FindCurrentMpAsync(constituency, cancellationToken);
-        }
-        catch (LookupUnavailableException)
-        {
-            Interlocked.Exchange(ref _pausedUntilTicks, (time.GetUtcNow() + PauseAfterFailure).UtcTicks);
-            throw;
-        }
+        string? constituency = await postcodes.FindConstituencyAsync(postcode, cancellationToken);
+        (int MemberId, string Name)? mp = constituency is null ? null : await members.FindCurrentMpAsync(constituency, cancellationToken);
 
         await _cache.UpsertEntityAsync(new TableEntity("postcode", key)
         {

@@ -95,8 +95,8 @@ internal static partial class ContactValidation
         return compact[..^3] + " " + compact[^3..];
     }
 
-    public static string? ValidateTag(string tag) =>
-        Tag().IsMatch(tag) ? null : "Tags are 1 to 40 lower-case letters, digits and hyphens, starting with a letter (e.g. 'asylum', 'modern-slavery').";
+    public static string? ValidateTag(string? tag) =>
+        tag is not null && Tag().IsMatch(tag) ? null : "Tags are 1 to 40 lower-case letters, digits and hyphens, starting with a letter (e.g. 'asylum', 'modern-slavery').";
 
     public static string? ValidateName(string? name) =>
         name is null ? null

@@ -44,7 +44,7 @@ public sealed record SegmentDefinition
             }
         }
 
-        if (Constituencies.Count > 650 || Constituencies.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 100 || c.IndexOfAny(['/', '\\', '#', '?']) >= 0))
+        if (Constituencies.Count > 650 || Constituencies.Any(c => string.IsNullOrWhiteSpace(c) || c.Length > 100 || c.Any(char.IsControl) || c.IndexOfAny(['/', '\\', '#', '?']) >= 0))
         {
             errors["constituencies"] = ["Up to 650 constituency names as postcodes.io gives them (e.g. 'Cardiff East')."];
         }
@@ -75,7 +75,7 @@ internal sealed class SegmentStore(AlertsStorage storage)
 
     public async Task<Segment?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (id.Length > 64 || !id.All(char.IsAsciiLetterOrDigit))
+        if (!TableKeys.IsId(id))
         {
             return null;
         }
@@ -109,18 +109,22 @@ internal sealed class SegmentStore(AlertsStorage storage)
     }
 
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
-        (await _segments.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken)).Status != 404;
+        TableKeys.IsId(id) && (await _segments.DeleteEntityAsync(Partition, id, ETag.All, cancellationToken)).Status != 404;
 
-    private static TableEntity ToEntity(Segment s) => new(Partition, s.Id)
+    private static TableEntity ToEntity(Segment s)
     {
-        ["Definition"] = JsonSerializer.Serialize(s.Definition, JsonSerializerOptions.Web),
-        ["CreatedAt"] = s.CreatedAt,
-        ["UpdatedAt"] = s.UpdatedAt,
-    };
+        var row = new TableEntity(Partition, s.Id)
+        {
+            ["CreatedAt"] = s.CreatedAt,
+            ["UpdatedAt"] = s.UpdatedAt,
+        };
+        LargeText.Write(row, "Definition", JsonSerializer.Serialize(s.Definition, JsonSerializerOptions.Web)); // 650 constituencies fill two properties
+        return row;
+    }
 
     private static Segment FromEntity(TableEntity row) => new(
         row.RowKey,
-        JsonSerializer.Deserialize<SegmentDefinition>(row.GetString("Definition")!, JsonSerializerOptions.Web)!,
+        JsonSerializer.Deserialize<SegmentDefinition>(LargeText.Read(row, "Definition")!, JsonSerializerOptions.Web)!,
         row.GetDateTimeOffset("CreatedAt") ?? default,
         row.GetDateTimeOffset("UpdatedAt") ?? default);
 }

@@ -8,15 +8,23 @@ internal sealed partial class SupporterDirectory(
 
     /// <summary>
     /// Creates a supporter, or updates the one with the same email (or, for a row without email, the same phone).
-    /// A grant over a later withdrawal is refused (<see cref="SaveResult.ConsentConflict"/>), except for an
-    /// import, which keeps the withdrawal, saves the rest of the row and says so in the outcome.
+    /// A grant over a later withdrawal is refused (<see cref="SaveResult.ConsentConflict"/>).
     /// </summary>
     public Task<SaveOutcome> UpsertAsync(SupporterInput input, string source, bool dryRun = false, CancellationToken cancellationToken = default) =>
-        SaveAsync(null, input, source, dryRun, keepWithdrawals: source == ImportSource, cancellationToken);
+        SaveAsync(null, input, source, dryRun, keepWithdrawals: false, null, cancellationToken);
+
+    /// <summary>
+    /// One row of an import: as <see cref="UpsertAsync"/>, but a grant over a later withdrawal keeps the
+    /// withdrawal, saves the rest of the row and says so in the outcome. Once a look-up has failed in
+    /// <paramref name="lookups"/>, the rest of the import does not try again: its supporters are saved
+    /// pending for the sweep, so an import made while postcodes.io is down takes seconds, not a timeout per row.
+    /// </summary>
+    public Task<SaveOutcome> ImportAsync(SupporterInput input, bool dryRun, LookupOutage lookups, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, input, ImportSource, dryRun, keepWithdrawals: true, lookups, cancellationToken);
 
     /// <summary>Changes the given fields of an existing supporter.</summary>
     public Task<SaveOutcome> UpdateAsync(string id, SupporterInput input, string source, CancellationToken cancellationToken = default) =>
-        SaveAsync(id, input, source, dryRun: false, keepWithdrawals: false, cancellationToken);
+        SaveAsync(id, input, source, dryRun: false, keepWithdrawals: false, null, cancellationToken);
 
     public const string ImportSource = "import";
 
@@ -188,7 +196,8 @@ internal sealed partial class SupporterDirectory(
         }
     }
 
-    private async Task<SaveOutcome> SaveAsync(string? id, SupporterInput input, string source, bool dryRun, bool keepWithdrawals, CancellationToken cancellationToken)
+    private async Task<SaveOutcome> SaveAsync(
+        string? id, SupporterInput input, string source, bool dryRun, bool keepWithdrawals, LookupOutage? lookups, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = SupporterRules.Validate(input, creating: id is null, time.GetUtcNow(), out NormalisedContact contact);
         if (errors.Count > 0)
@@ -234,7 +243,7 @@ internal sealed partial class SupporterDirectory(
 
             if (!dryRun)
             {
-                next = await EnrichAsync(previous, next, cancellationToken);
+                next = await EnrichAsync(previous, next, cancellationToken, lookups);
             }
 
             if (previous is not null && next.SameDataAs(previous))
@@ -258,7 +267,7 @@ internal sealed partial class SupporterDirectory(
         throw new InvalidOperationException("The supporter kept changing while it was being saved; try again.");
     }
 
-    private async Task<Supporter> EnrichAsync(Supporter? previous, Supporter next, CancellationToken cancellationToken)
+    private async Task<Supporter> EnrichAsync(Supporter? previous, Supporter next, CancellationToken cancellationToken, LookupOutage? lookups = null)
     {
         if (next.Postcode is null)
         {
@@ -270,6 +279,11 @@ internal sealed partial class SupporterDirectory(
             return next;
         }
 
+        if (lookups?.Seen == true)
+        {
+            return next with { Enrichment = EnrichmentStatus.Pending };
+        }
+
         try
         {
             ConstituencyMatch? match = await constituencies.FindAsync(next.Postcode, cancellationToken);
@@ -279,6 +293,7 @@ internal sealed partial class SupporterDirectory(
         }
         catch (LookupUnavailableException ex)
         {
+            lookups?.Record();
             LogEnrichmentPending(logger, next.Id, ex.Message);
             return next with { Enrichment = EnrichmentStatus.Pending };
         }
@@ -292,6 +307,16 @@ internal sealed partial class SupporterDirectory(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Supporter {SupporterId} erased; suppression hashes kept")]
     private static partial void LogErased(ILogger logger, string supporterId);
+}
+
+/// <summary>Whether a look-up has failed during one import; shared by its rows, which run in parallel.</summary>
+internal sealed class LookupOutage
+{
+    private volatile bool _seen;
+
+    public bool Seen => _seen;
+
+    public void Record() => _seen = true;
 }
 
 /// <summary>What one run of the pending-enrichment sweep did.</summary>

@@ -72,6 +72,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         }
 
         IAsyncEnumerable<ImportRow> rows = format == ImportFormat.Csv ? ReadCsvAsync(body, cancellationToken) : ReadJsonAsync(body, cancellationToken);
+        var lookups = new LookupOutage();
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (row, token) =>
             {
@@ -85,7 +86,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                 SaveOutcome outcome;
                 try
                 {
-                    outcome = await directory.UpsertAsync(row.Input!, SupporterDirectory.ImportSource, dryRun, token);
+                    outcome = await directory.ImportAsync(row.Input!, dryRun, lookups, token);
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
                 {
@@ -261,6 +262,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = true,
             Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
         };
 
@@ -277,7 +279,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
             }
             catch (JsonException ex)
             {
-                error = new ImportRowError(number, ex.Path is { Length: > 1 } path ? path.TrimStart('$', '.') : "row", "Cannot be read: " + ex.Message.Split(". ")[0] + ".");
+                error = new ImportRowError(number, ex.Path is { Length: > 1 } path ? Api.JsonErrors.Field(path) : "row", Api.JsonErrors.Reason(ex));
             }
 
             yield return input is null

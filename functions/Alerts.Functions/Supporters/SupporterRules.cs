@@ -45,7 +45,11 @@ internal static class SupporterRules
         }
 
         List<string>? tags = null;
-        if (input.Tags is not null)
+        if (input.Tags?.Any(t => t is null) == true)
+        {
+            Fail("tags", "Tags must not be null.");
+        }
+        else if (input.Tags is not null)
         {
             tags = input.Tags.Select(t => t.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal).ToList();
             Fail("tags", tags.Count > ContactValidation.MaxTags ? $"At most {ContactValidation.MaxTags} tags." : tags.Select(ContactValidation.ValidateTag).FirstOrDefault(e => e is not null));

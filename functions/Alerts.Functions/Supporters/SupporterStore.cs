@@ -36,7 +36,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
 
     public async Task<(Supporter Supporter, ETag ETag)?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (!IsSafeKey(id))
+        if (!TableKeys.IsId(id))
         {
             return null;
         }
@@ -243,7 +243,4 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
                 TableUpdateMode.Replace, cancellationToken);
         }
     }
-
-    private static bool IsSafeKey(string id) =>
-        id.Length is > 0 and <= 64 && id.All(char.IsAsciiLetterOrDigit);
 }

@@ -1,3 +1,4 @@
+using Alerts.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerts.Supporters;
@@ -25,6 +26,9 @@ public sealed record SupporterSummary(string Id, string? FirstName, IReadOnlyLis
 /// <summary>Staff endpoints for supporters: one at a time, by tag, and in bulk.</summary>
 internal static class SupportersApi
 {
+    /// <summary>A 100,000-row CSV is about 15 MB; an import is streamed, so this bounds time, not memory.</summary>
+    public const long MaxImportBytes = 100L * 1024 * 1024;
+
     public static RouteGroupBuilder MapSupportersApi(this RouteGroupBuilder api)
     {
         api.MapPost("/supporters", CreateAsync).WithName("CreateSupporter");
@@ -37,7 +41,7 @@ internal static class SupportersApi
         api.MapPost("/supporters/{id}/reindex", ReindexAsync).WithName("ReindexSupporter");
         api.MapPost("/supporters/find", FindAsync).WithName("FindSupporter");
         api.MapGet("/supporters", ListByTagAsync).WithName("ListSupportersByTag");
-        api.MapPost("/supporters/import", ImportAsync).WithName("ImportSupporters").DisableAntiforgery();
+        api.MapPost("/supporters/import", ImportAsync).WithName("ImportSupporters").DisableAntiforgery().AllowsBodyOf(MaxImportBytes);
         return api;
     }
 
@@ -85,7 +89,9 @@ internal static class SupportersApi
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeTagsAsync(
         string id, TagChangeRequest request, SupporterDirectory directory, CancellationToken cancellationToken) =>
-        Map(await directory.ChangeTagsAsync(id, request.Add ?? [], request.Remove ?? [], cancellationToken));
+        (request.Add ?? []).Concat(request.Remove ?? []).Any(t => ContactValidation.ValidateTag(t) is not null)
+            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["add"] = [ContactValidation.ValidateTag(null)!] })
+            : Map(await directory.ChangeTagsAsync(id, request.Add ?? [], request.Remove ?? [], cancellationToken));
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RecordConsentAsync(
         string id, string channel, ConsentInput consent, SupporterDirectory directory, CancellationToken cancellationToken)
@@ -165,7 +171,7 @@ internal static class SupportersApi
         }
         catch (System.Text.Json.JsonException ex)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The file is not a JSON array of supporters: " + ex.Message.Split(". ")[0] + "."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The file is not a JSON array of supporters: " + Api.JsonErrors.Reason(ex)] });
         }
     }
 
