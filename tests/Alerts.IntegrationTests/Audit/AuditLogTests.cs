@@ -47,4 +47,23 @@ public sealed class AuditLogTests : IAsyncLifetime
             Assert.DoesNotContain("7400555555", text, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task StaffRequest_IsRecordedWithTheStatusItGot_AndTheIdOfWhatItCreated()
+    {
+        string segment = await _t.CreateSegmentAsync(new { name = "Everyone" });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        HttpResponseMessage again = await _t.Client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/approve", new { });
+        HttpResponseMessage invalid = await _t.Client.PostAsJsonAsync("/api/v1/segments", new { name = "" });
+
+        Assert.Equal((System.Net.HttpStatusCode.Conflict, System.Net.HttpStatusCode.BadRequest), (again.StatusCode, invalid.StatusCode));
+        JsonArray campaignTrail = (await _t.Client.GetFromJsonAsync<JsonArray>($"/api/v1/audit?objectType=campaign&objectId={campaign}"))!;
+        var approvals = campaignTrail.Where(e => e!["action"]!.GetValue<string>() == "ApproveCampaign").Select(e => e!["detail"]!.GetValue<string>()).ToList();
+        Assert.Equal(["409", "200"], approvals); // newest first
+        Assert.Contains(campaignTrail, e => e!["action"]!.GetValue<string>() == "CreateCampaign" && e["detail"]!.GetValue<string>() == "201");
+        JsonArray segmentTrail = (await _t.Client.GetFromJsonAsync<JsonArray>($"/api/v1/audit?objectType=segment&objectId={segment}"))!;
+        Assert.Contains(segmentTrail, e => e!["action"]!.GetValue<string>() == "CreateSegment");
+        JsonArray today = (await _t.Client.GetFromJsonAsync<JsonArray>("/api/v1/audit"))!;
+        Assert.Contains(today, e => e!["action"]!.GetValue<string>() == "CreateSegment" && e["detail"]!.GetValue<string>() == "400");
+    }
 }

@@ -88,6 +88,41 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task SendAutomaticallyRule_NeedsTheSendScope_AndNamesWhoSetItUp()
+    {
+        HttpResponseMessage created = await Send("POST", "/api/v1/segments", new { name = "All" }, await _app.CreateApiKeyAsync(StaffScopes.Write));
+        string segment = System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+
+        object rule(string mode) => new
+        {
+            name = "Report stage", mode, eventKinds = new[] { "StageReached" },
+            campaign = Alerting.CampaignsTestApp.Campaign(segment, ["email"]),
+        };
+        string writeOnly = await _app.CreateApiKeyAsync(StaffScopes.Read, StaffScopes.Write);
+        string sender = await _app.CreateApiKeyAsync([.. StaffScopes.All]);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send("POST", "/api/v1/alert-rules", rule("sendAutomatically"), writeOnly)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Send("POST", "/api/v1/alert-rules", rule("draft"), writeOnly)).StatusCode);
+        HttpResponseMessage automatic = await Send("POST", "/api/v1/alert-rules", rule("sendAutomatically"), sender);
+        Assert.Equal(HttpStatusCode.Created, automatic.StatusCode);
+        Assert.Equal("key:" + sender.Split('.')[1], System.Text.Json.Nodes.JsonNode.Parse(await automatic.Content.ReadAsStringAsync())!["createdBy"]!.GetValue<string>());
+        var rules = System.Text.Json.Nodes.JsonNode.Parse(await (await Send("GET", "/api/v1/alert-rules", null, sender)).Content.ReadAsStringAsync())!.AsArray();
+        Assert.Single(rules, r => r!["definition"]!["mode"]!.GetValue<string>() == "sendAutomatically");
+    }
+
+    private Task<HttpResponseMessage> Send(string method, string path, object? body, string key)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        }
+
+        request.Headers.Add("X-Api-Key", key);
+        return _anonymous.SendAsync(request);
+    }
+
     [Theory]
     [InlineData("alk.000000000000.wrong")]
     [InlineData("not a key")]
