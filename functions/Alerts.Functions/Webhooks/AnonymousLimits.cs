@@ -13,8 +13,10 @@ internal static class AnonymousLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(Policy, context =>
             {
-                int permits = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.RequestsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientOf(context), _ => new FixedWindowRateLimiterOptions
+                WebhookOptions options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
+                int permits = options.RequestsPerMinute;
+                string client = ClientAddress.Of(context, options.TrustedProxyNetworks, CustomHandlerHosting.RunsUnderFunctionsHost);
+                return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = permits,
                     Window = TimeSpan.FromMinutes(1),
@@ -22,13 +24,4 @@ internal static class AnonymousLimits
                 });
             });
         });
-
-    /// <summary>
-    /// The caller: behind the Functions front end every request comes from the host on loopback, so the
-    /// first X-Forwarded-For address is used when present.
-    /// </summary>
-    private static string ClientOf(HttpContext context) =>
-        context.Request.Headers["X-Forwarded-For"].FirstOrDefault()?.Split(',')[0].Trim() is { Length: > 0 } forwarded
-            ? forwarded
-            : context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

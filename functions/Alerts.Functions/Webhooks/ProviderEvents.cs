@@ -99,7 +99,11 @@ internal sealed partial class ProviderEvents(DeliveryLedger ledger, OptOuts optO
         }
 
         string word = (body ?? string.Empty).Trim().ToUpperInvariant();
-        string? phone = ContactValidation.NormaliseMobile(from, out _) ?? from;
+        if (ContactValidation.NormaliseMobile(from, out _) is not { } phone)
+        {
+            return "not-ours"; // not a UK mobile, so not a number we could ever text
+        }
+
         if (optOutType?.ToUpperInvariant() == "STOP" || StopWords.Contains(word))
         {
             await optOuts.OptOutAddressAsync(Channel.Sms, phone, "sms-stop", "twilio-inbound", cancellationToken);

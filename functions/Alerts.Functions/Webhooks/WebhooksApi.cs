@@ -4,23 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Alerts.Webhooks;
 
-public sealed class WebhookOptions
-{
-    public const string SectionName = "Webhooks";
-
-    /// <summary>SendGrid's Event Webhook verification key: base64 SubjectPublicKeyInfo (Mail Settings → Signed Event Webhook).</summary>
-    public string? SendGridPublicKey { get; set; }
-
-    /// <summary>How old a SendGrid signature timestamp may be.</summary>
-    public TimeSpan SendGridMaxAge { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>The largest webhook body read.</summary>
-    public int MaxBodyBytes { get; set; } = 1024 * 1024;
-
-    /// <summary>Requests a minute each client may make to the anonymous endpoints (webhooks, unsubscribe).</summary>
-    public int RequestsPerMinute { get; set; } = 600;
-}
-
 /// <summary>Provider webhooks: anonymous, so every request is verified before anything changes.</summary>
 internal static partial class WebhooksApi
 {
@@ -76,57 +59,100 @@ internal static partial class WebhooksApi
     }
 
     private static async Task<IResult> TwilioStatusAsync(
-        HttpRequest request, ProviderEvents events, IOptions<TwilioOptions> twilio, IOptions<AlertingOptions> alerting, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, ProviderEvents events, IOptions<TwilioOptions> twilio, IOptions<AlertingOptions> alerting, IOptions<WebhookOptions> options,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await VerifyTwilioAsync(request, twilio.Value, alerting.Value, loggers, cancellationToken) is not { } form)
+        TwilioForm form = await VerifyTwilioAsync(request, twilio.Value, alerting.Value, options.Value, loggers, cancellationToken);
+        if (form.Refused is { } refused)
         {
-            return Results.Unauthorized();
+            return refused;
         }
 
         if (request.Query["d"].ToString() is { Length: > 0 } deliveryId)
         {
-            await events.ApplyTwilioStatusAsync(deliveryId, form.GetValueOrDefault("MessageStatus"), form.GetValueOrDefault("ErrorCode"), cancellationToken);
+            await events.ApplyTwilioStatusAsync(deliveryId, form.Get("MessageStatus"), form.Get("ErrorCode"), cancellationToken);
         }
 
         return Results.NoContent();
     }
 
     private static async Task<IResult> TwilioInboundAsync(
-        HttpRequest request, ProviderEvents events, IOptions<TwilioOptions> twilio, IOptions<AlertingOptions> alerting, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpRequest request, ProviderEvents events, IOptions<TwilioOptions> twilio, IOptions<AlertingOptions> alerting, IOptions<WebhookOptions> options,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (await VerifyTwilioAsync(request, twilio.Value, alerting.Value, loggers, cancellationToken) is not { } form
-            || form.GetValueOrDefault("MessageSid") is not { Length: > 0 } sid || form.GetValueOrDefault("From") is not { Length: > 0 } from)
+        TwilioForm form = await VerifyTwilioAsync(request, twilio.Value, alerting.Value, options.Value, loggers, cancellationToken);
+        if (form.Refused is { } refused)
         {
-            return Results.Unauthorized();
+            return refused;
         }
 
-        await events.ApplyTwilioInboundAsync(sid, from, form.GetValueOrDefault("Body"), form.GetValueOrDefault("OptOutType"), cancellationToken);
+        // Signed, but still checked: the sid becomes a table key.
+        if (form.Get("MessageSid") is not { } sid || !MessageSid().IsMatch(sid) || form.Get("From") is not { Length: > 0 } from)
+        {
+            return Results.BadRequest();
+        }
+
+        await events.ApplyTwilioInboundAsync(sid, from, form.Get("Body"), form.Get("OptOutType"), cancellationToken);
         // Empty TwiML: Twilio already sends the standard STOP/START/HELP replies.
         return Results.Content("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
     }
 
-    /// <summary>The form parameters of a request Twilio signed, or null for anything forged or unsigned.</summary>
-    private static async Task<Dictionary<string, string>?> VerifyTwilioAsync(
-        HttpRequest request, TwilioOptions twilio, AlertingOptions alerting, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>
+    /// The form parameters of a request Twilio signed, or the answer to give: 413 for a body over the limit,
+    /// 400 for one that is not a form, 401 for anything forged or unsigned. The body is read (within the
+    /// limit) and parsed by us, before the signature is checked and before anything else looks at it.
+    /// </summary>
+    private static async Task<TwilioForm> VerifyTwilioAsync(
+        HttpRequest request, TwilioOptions twilio, AlertingOptions alerting, WebhookOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (twilio.AuthToken is not { Length: > 0 } token || !request.HasFormContentType)
+        byte[]? body = await ReadBodyAsync(request, options.MaxBodyBytes, cancellationToken);
+        if (body is null)
         {
-            return null;
+            return TwilioForm.Refuse(Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
         }
 
-        IFormCollection form = await request.ReadFormAsync(cancellationToken);
-        var parameters = form.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        if (twilio.AuthToken is not { Length: > 0 } token)
+        {
+            return TwilioForm.Refuse(Results.Unauthorized());
+        }
+
+        Dictionary<string, string> parameters;
+        try
+        {
+            using var reader = new Microsoft.AspNetCore.WebUtilities.FormReader(System.Text.Encoding.UTF8.GetString(body))
+            {
+                KeyLengthLimit = 256,
+                ValueCountLimit = 200,
+                ValueLengthLimit = options.MaxBodyBytes,
+            };
+            parameters = (await reader.ReadFormAsync(cancellationToken)).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+        }
+        catch (InvalidDataException)
+        {
+            return TwilioForm.Refuse(Results.BadRequest());
+        }
 
         // Behind the Functions front end our own host name is not the one Twilio called: use the configured public one.
         var url = new Uri(alerting.PublicBaseUrl.GetLeftPart(UriPartial.Authority) + request.PathBase + request.Path + request.QueryString);
         if (!new TwilioSignature(token).IsValidForm(request.Headers[TwilioSignature.Header], url, parameters))
         {
             LogRejected(loggers.CreateLogger("Alerts.Webhooks"), "twilio");
-            return null;
+            return TwilioForm.Refuse(Results.Unauthorized());
         }
 
-        return parameters;
+        return new TwilioForm(null, parameters);
     }
+
+    /// <summary>A Twilio request's parameters once verified, or the answer that refuses it.</summary>
+    private sealed record TwilioForm(IResult? Refused, IReadOnlyDictionary<string, string> Parameters)
+    {
+        public static TwilioForm Refuse(IResult answer) => new(answer, new Dictionary<string, string>());
+
+        public string? Get(string name) => Parameters.GetValueOrDefault(name);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(SM|MM)[0-9a-fA-F]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex MessageSid();
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {

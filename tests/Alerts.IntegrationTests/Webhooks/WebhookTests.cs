@@ -67,6 +67,8 @@ public sealed class WebhookTests : IAsyncLifetime
         return _t.Client.SendAsync(request);
     }
 
+    private static string Sid(int n) => "SM" + n.ToString("D32", CultureInfo.InvariantCulture);
+
     private string EventsJson(string campaign, params (string Email, string Event)[] events) =>
         "[" + string.Join(",", events.Select(e =>
         {
@@ -112,7 +114,7 @@ public sealed class WebhookTests : IAsyncLifetime
     public async Task SmsStop_SuppressesTheNumber_ForTheNextSmsCampaign_ForgeriesAndReplaysChangeNothing()
     {
         (string segment, _) = await SendAsync(["sms"]);
-        var stop = new Dictionary<string, string> { ["MessageSid"] = "SM1", ["From"] = "+447430000001", ["To"] = "+447000000000", ["Body"] = " stop ", ["AccountSid"] = FakeTwilio.AccountSid };
+        var stop = new Dictionary<string, string> { ["MessageSid"] = Sid(1), ["From"] = "+447430000001", ["To"] = "+447000000000", ["Body"] = " stop ", ["AccountSid"] = FakeTwilio.AccountSid };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostTwilioAsync("/api/hooks/twilio/inbound", stop, token: "not-the-token")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostTwilioAsync("/api/hooks/twilio/inbound", stop, token: null)).StatusCode);
@@ -124,7 +126,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(3, await NextCampaignRecipientsAsync(segment, "sms"));
 
         // START lifts it and is recorded as the supporter's own new consent; replaying the old STOP afterwards changes nothing.
-        var start = new Dictionary<string, string>(stop) { ["MessageSid"] = "SM2", ["Body"] = "START" };
+        var start = new Dictionary<string, string>(stop) { ["MessageSid"] = Sid(2), ["Body"] = "START" };
         await PostTwilioAsync("/api/hooks/twilio/inbound", start);
         Assert.Equal(4, await NextCampaignRecipientsAsync(segment, "sms"));
         JsonObject supporter = await _t.PostAsync("/api/v1/supporters/find", new { phone = "+447430000001" });
@@ -140,8 +142,8 @@ public sealed class WebhookTests : IAsyncLifetime
         string callback = _t.Twilio!.Delivered.Single().Callback;
         string pathAndQuery = new Uri(callback).PathAndQuery;
 
-        await PostTwilioAsync(pathAndQuery, new() { ["MessageSid"] = "SMx", ["MessageStatus"] = "delivered" });
-        await PostTwilioAsync(pathAndQuery, new() { ["MessageSid"] = "SMx", ["MessageStatus"] = "sent" }); // late, older news
+        await PostTwilioAsync(pathAndQuery, new() { ["MessageSid"] = Sid(9), ["MessageStatus"] = "delivered" });
+        await PostTwilioAsync(pathAndQuery, new() { ["MessageSid"] = Sid(9), ["MessageStatus"] = "sent" }); // late, older news
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostTwilioAsync(pathAndQuery.Replace(".s.", ".e.", StringComparison.Ordinal), new() { ["MessageStatus"] = "failed" }, token: "forged")).StatusCode);
 
         Assert.Equal(1, (await _t.ReportAsync(campaign))["channels"]!["sms"]!["byStatus"]!["delivered"]!.GetValue<int>());
@@ -168,5 +170,42 @@ public sealed class WebhookTests : IAsyncLifetime
             new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
         Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
         Assert.Equal(3, await NextCampaignRecipientsAsync(segment, "email"));
+    }
+
+    [Fact]
+    public async Task TwilioWebhook_OversizeMalformedOrOddValues_Are4xx_SignedOrNot()
+    {
+        var huge = new Dictionary<string, string> { ["MessageSid"] = Sid(3), ["From"] = "+447430000001", ["Body"] = new string('x', 1_600_000) };
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PostTwilioAsync("/api/hooks/twilio/inbound", huge)).StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await PostTwilioAsync("/api/hooks/twilio/inbound", huge, token: null)).StatusCode);
+
+        var longKey = new Dictionary<string, string> { [new string('k', 2048)] = "v", ["MessageSid"] = Sid(4), ["From"] = "+447430000001" };
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostTwilioAsync("/api/hooks/twilio/inbound", longKey)).StatusCode);
+
+        foreach (string sid in new[] { "../..", "SM" + new string('a', 5000), "" })
+        {
+            var form = new Dictionary<string, string> { ["MessageSid"] = sid, ["From"] = "+447430000001", ["Body"] = "STOP" };
+            HttpResponseMessage response = await PostTwilioAsync("/api/hooks/twilio/inbound", form);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{sid[..Math.Min(10, sid.Length)]}: {(int)response.StatusCode}");
+        }
+
+        var nul = new Dictionary<string, string> { ["MessageSid"] = Sid(5), ["From"] = "\0", ["Body"] = "STOP" };
+        Assert.Equal(HttpStatusCode.OK, (await PostTwilioAsync("/api/hooks/twilio/inbound", nul)).StatusCode); // signed, harmless, ignored
+    }
+
+    [Fact]
+    public async Task AnonymousRateLimit_CannotBeDodgedWithAnInventedForwardedFor()
+    {
+        await using CampaignsTestApp limited = await CampaignsTestApp.StartAsync(providers: false, app => app.WithSetting("Webhooks:RequestsPerMinute", "20"));
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 30; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/unsubscribe/not-a-token", UriKind.Relative));
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i}");
+            statuses.Add((await limited.Client.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal(20, statuses.Count(s => s == HttpStatusCode.NotFound));
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
     }
 }
