@@ -100,9 +100,9 @@ internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOption
     public ValidateOptionsResult Validate(string? name, AlertingOptions options)
     {
         var failures = new List<string>();
-        if (options.PublicBaseUrl is { IsAbsoluteUri: false })
+        if (options.PublicBaseUrl is not { IsAbsoluteUri: true, Scheme: "https" or "http" })
         {
-            failures.Add("Alerting:PublicBaseUrl must be an absolute URL (the function app's public address).");
+            failures.Add("Alerting:PublicBaseUrl must be the app's public https URL (http only for a local run), e.g. https://func-alerts.azurewebsites.net/.");
         }
 
         try
@@ -114,7 +114,7 @@ internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOption
         }
         catch (FormatException)
         {
-            failures.Add("Alerting:UnsubscribeSigningKey is not base64 (is it an unresolved Key Vault reference?).");
+            failures.Add("Alerting:UnsubscribeSigningKey is not base64 (generate one with `openssl rand -base64 32`).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -144,14 +144,11 @@ internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOption
             failures.Add("Twilio:ApiKeySid and Twilio:ApiKeySecret go together.");
         }
 
-        failures.AddRange(new[] { options.AuthToken, options.ApiKeySecret }
-            .Where(v => v?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true)
-            .Select(_ => "A Twilio secret is an unresolved Key Vault reference."));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     public ValidateOptionsResult Validate(string? name, SendGridOptions options) =>
-        options.ApiKey?.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase) == true
-            ? ValidateOptionsResult.Fail("SendGrid:ApiKey is an unresolved Key Vault reference.")
-            : ValidateOptionsResult.Success;
+        options.Host is { IsAbsoluteUri: true, Scheme: "https" or "http" }
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("SendGrid:Host must be an absolute http(s) URL, e.g. https://api.sendgrid.com/.");
 }

@@ -47,6 +47,13 @@ internal static class TelemetryRegistration
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<AlertsMetrics>();
+
+        // An unsubscribe URL is a secret (its token opts the supporter out), so nothing logs request paths:
+        // not the request log lines nor the scope the hosting layer wraps every log of a request in, not the
+        // route matcher's debug lines. Outgoing request logs carry postcodes. Traces keep the route template (below).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Information);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         string? connectionString = builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
         bool export = !string.IsNullOrWhiteSpace(connectionString);
         string? clientId = builder.Configuration["AZURE_CLIENT_ID"];
@@ -70,7 +77,14 @@ internal static class TelemetryRegistration
             })
             .WithTracing(tracing =>
             {
-                tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                tracing.AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.Path.StartsWithSegments("/api/unsubscribe"))
+                        {
+                            activity.SetTag("url.path", "/api/unsubscribe/{token}");
+                        }
+                    })
+                    .AddHttpClientInstrumentation();
                 if (export)
                 {
                     tracing.AddAzureMonitorTraceExporter(Configure);

@@ -132,7 +132,8 @@ internal static class StaffAuthorization
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<Audit.AuditActor>();
         builder.Services.AddSingleton<Audit.AuditLog>();
-        builder.Services.AddOptions<EntraOptions>().BindConfiguration(EntraOptions.SectionName);
+        builder.Services.AddOptions<EntraOptions>().BindConfiguration(EntraOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EntraOptions>, EntraOptionsValidator>();
         builder.Services.AddAuthentication(EntraAuthentication.StaffScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddStaffSchemes(builder.Configuration);

@@ -4,29 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace Alerts.Security;
 
-/// <summary>
-/// Optional Microsoft Entra ID sign-in for staff: bearer tokens for this API whose app roles map to the
-/// same scopes as API keys. Off unless <c>Entra__Authority</c> and <c>Entra__Audience</c> are set.
-/// </summary>
-public sealed class EntraOptions
-{
-    public const string SectionName = "Entra";
-
-    /// <summary>The tenant's authority, e.g. https://login.microsoftonline.com/{tenant id}/v2.0.</summary>
-    public string? Authority { get; set; }
-
-    /// <summary>The API's application ID URI or client id, as tokens carry it in <c>aud</c>.</summary>
-    public string? Audience { get; set; }
-
-    public string ReadRole { get; set; } = "Alerts.Read";
-
-    public string WriteRole { get; set; } = "Alerts.Write";
-
-    public string SendRole { get; set; } = "Alerts.Send";
-
-    public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
-}
-
 internal static class EntraAuthentication
 {
     public const string SchemeName = "Entra";

@@ -59,11 +59,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         var failures = new List<string>();
         if (options.UsesConnectionString)
         {
-            if (options.ConnectionString!.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
-            {
-                failures.Add("AzureWebJobsStorage is an unresolved Key Vault reference; check the app's access to the vault.");
-            }
-            else if (!LooksLikeConnectionString(options.ConnectionString))
+            if (!LooksLikeConnectionString(options.ConnectionString!))
             {
                 failures.Add("AzureWebJobsStorage is not a storage connection string (expected 'UseDevelopmentStorage=true' or 'AccountName=…;AccountKey=…' with endpoints).");
             }

@@ -31,11 +31,6 @@ internal sealed class SupportersOptionsValidator : IValidateOptions<SupportersOp
 {
     public ValidateOptionsResult Validate(string? name, SupportersOptions options)
     {
-        if (options.HashKey.StartsWith("@Microsoft.KeyVault(", StringComparison.OrdinalIgnoreCase))
-        {
-            return ValidateOptionsResult.Fail("Supporters:HashKey is an unresolved Key Vault reference.");
-        }
-
         try
         {
             return options.HashKeyBytes().Length >= 32

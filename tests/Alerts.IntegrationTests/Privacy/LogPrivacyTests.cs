@@ -52,6 +52,36 @@ public sealed class LogPrivacyTests : IAsyncLifetime
         Assert.DoesNotContain("Nationality and Borders Bill is at Report stage", everything, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task UnsubscribeTokens_NeverReachLogsOrTraces_WhateverTheLogLevel()
+    {
+        await using CampaignsTestApp verbose = await CampaignsTestApp.StartAsync(providers: false, app => app
+            .WithSetting("Logging:LogLevel:Default", "Trace")
+            .WithSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace") // as if appsettings.json were not there
+            .WithServices(services => services.AddSingleton<ILoggerProvider>(new CapturingLoggerProvider(_lines))));
+        var tags = new ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => tags.Enqueue(activity.DisplayName + " " + string.Join(" ", activity.TagObjects.Select(t => $"{t.Key}={t.Value}"))),
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        await verbose.ImportAsync(["token.holder@example.org,,T,asylum,yes,no"]);
+        string id = (await verbose.PostAsync("/api/v1/supporters/find", new { email = "token.holder@example.org" }))["id"]!.GetValue<string>();
+        string token = verbose.App.Services.GetRequiredService<UnsubscribeLinks>().Token(id, Supporters.Channel.Email);
+
+        await verbose.Client.GetAsync(new Uri("/api/unsubscribe/" + token, UriKind.Relative));
+        await verbose.Client.PostAsync(new Uri("/api/unsubscribe/" + token, UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
+
+        string signature = token.Split('.')[^1];
+        Assert.Contains(_lines, l => l.Contains(id, StringComparison.Ordinal)); // the opt-out is logged, by supporter id
+        Assert.DoesNotContain(_lines, l => l.Contains(signature, StringComparison.Ordinal));
+        Assert.Contains(tags, t => t.Contains("url.path=/api/unsubscribe/{token}", StringComparison.Ordinal)); // the request was traced…
+        Assert.DoesNotContain(tags, t => t.Contains(signature, StringComparison.Ordinal)); // …without its token
+    }
+
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, lines);
