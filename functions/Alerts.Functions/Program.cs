@@ -56,6 +56,7 @@ try
     app.MapStartScheduledCampaignsTrigger(); // POST /StartScheduledCampaigns (timer, every minute)
     app.MapEnrichPendingSupportersTrigger(); // POST /EnrichPendingSupporters (timer, every 15 minutes)
     app.MapStaffApi();            // /api/v1/...            (StaffApi function, function key)
+    app.MapStaffApiDocument();    // /api/v1/openapi.json   (the staff API described; Scalar at /scalar/v1 in Development)
     app.MapWebhooks();            // /api/hooks/...         (Webhooks function, anonymous, signature-verified)
     app.MapUnsubscribe();         // /api/unsubscribe/...   (Unsubscribe function, anonymous, signed token)
 

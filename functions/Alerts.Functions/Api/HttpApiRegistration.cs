@@ -7,6 +7,7 @@ internal static class HttpApiRegistration
     public static IHostApplicationBuilder AddHttpApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddStaffApiDocument();
         builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);

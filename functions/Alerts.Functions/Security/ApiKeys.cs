@@ -89,9 +89,22 @@ internal sealed class ApiKeyStore(AlertsStorage storage, TimeProvider time)
 
 /// <summary>Authenticates staff by <c>X-Api-Key</c> (or <c>Authorization: ApiKey …</c>); the key's scopes become claims.</summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys, IOptions<EntraOptions> entra)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    /// <summary>A 401 says how to authenticate: with a key, or (when configured) an Entra ID bearer token.</summary>
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.Append(Microsoft.Net.Http.Headers.HeaderNames.WWWAuthenticate, $"{SchemeName} header=\"X-Api-Key\"");
+        if (entra.Value.IsConfigured)
+        {
+            Response.Headers.Append(Microsoft.Net.Http.Headers.HeaderNames.WWWAuthenticate, "Bearer");
+        }
+
+        return Task.CompletedTask;
+    }
+
     public const string SchemeName = "ApiKey";
     public const string ScopeClaim = "scope";
 

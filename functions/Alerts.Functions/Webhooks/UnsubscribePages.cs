@@ -71,7 +71,7 @@ internal static class UnsubscribePages
         // Mail providers want a plain 200 for one-click; people get a page.
         string charity = WebUtility.HtmlEncode(options.Value.CharityName);
         return oneClick
-            ? Results.Text("Unsubscribed.", "text/plain")
+            ? new SecurePage(Results.Text("Unsubscribed.", "text/plain"))
             : Page(charity, CultureInfo($"<h1>You are unsubscribed</h1><p>{charity} will not send you {string.Join(" or ", channels.Select(c => c == Channel.Email ? "emails" : "text messages"))} again.</p>"));
     }
 
@@ -85,11 +85,28 @@ internal static class UnsubscribePages
         body.Append(CultureInfo($"<p><label><input type=\"checkbox\" name=\"channel\" value=\"{value}\"{(chosen ? " checked" : "")}> {label}</label></p>"));
     }
 
-    private static IResult NotFoundPage(string charityName) =>
-        Results.Content(Html(WebUtility.HtmlEncode(charityName), "<h1>This link does not work</h1><p>Check that you copied all of it, or reply STOP to a text from us.</p>"),
-            "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status404NotFound);
+    private static SecurePage NotFoundPage(string charityName) =>
+        new SecurePage(Results.Content(Html(WebUtility.HtmlEncode(charityName), "<h1>This link does not work</h1><p>Check that you copied all of it, or reply STOP to a text from us.</p>"),
+            "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status404NotFound));
 
-    private static IResult Page(string charity, string body) => Results.Content(Html(charity, body), "text/html; charset=utf-8", Encoding.UTF8);
+    private static SecurePage Page(string charity, string body) => new SecurePage(Results.Content(Html(charity, body), "text/html; charset=utf-8", Encoding.UTF8));
+
+    /// <summary>
+    /// The page's URL is a secret (its token opts the supporter out), so it is never sent on as a referrer;
+    /// nothing but its own inline style runs, and no other site may frame it to trick a click.
+    /// </summary>
+    private sealed class SecurePage(IResult page) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            IHeaderDictionary headers = httpContext.Response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XContentTypeOptions = "nosniff";
+            headers.CacheControl = "no-store";
+            return page.ExecuteAsync(httpContext);
+        }
+    }
 
     private static string Html(string charity, string body) => CultureInfo($$"""
         <!doctype html>

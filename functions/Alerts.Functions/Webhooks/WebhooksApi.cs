@@ -36,7 +36,7 @@ internal static partial class WebhooksApi
         if (!fresh || !new SendGridSignature(key).IsValid(request.Headers[SendGridSignature.SignatureHeader], timestamp, body))
         {
             LogRejected(loggers.CreateLogger("Alerts.Webhooks"), "sendgrid");
-            return Results.Unauthorized();
+            return Unsigned();
         }
 
         JsonElement parsed;
@@ -113,7 +113,7 @@ internal static partial class WebhooksApi
 
         if (twilio.AuthToken is not { Length: > 0 } token)
         {
-            return TwilioForm.Refuse(Results.Unauthorized());
+            return TwilioForm.Refuse(Unsigned());
         }
 
         Dictionary<string, string> parameters;
@@ -137,10 +137,23 @@ internal static partial class WebhooksApi
         if (!new TwilioSignature(token).IsValidForm(request.Headers[TwilioSignature.Header], url, parameters))
         {
             LogRejected(loggers.CreateLogger("Alerts.Webhooks"), "twilio");
-            return TwilioForm.Refuse(Results.Unauthorized());
+            return TwilioForm.Refuse(Unsigned());
         }
 
         return new TwilioForm(null, parameters);
+    }
+
+    /// <summary>401 for a webhook without a valid signature, naming what authenticates one (RFC 9110 §11.6.1).</summary>
+    private static UnsignedResult Unsigned() => new();
+
+    private sealed class UnsignedResult : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            httpContext.Response.Headers.WWWAuthenticate = "Signature realm=\"provider webhooks\"";
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>A Twilio request's parameters once verified, or the answer that refuses it.</summary>

@@ -27,7 +27,7 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
 
     private List<(string Method, string Path, string Scope)> StaffEndpoints() =>
         _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/v1", StringComparison.Ordinal))
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/v1", StringComparison.Ordinal) && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(method => (
                 method,
                 "/" + string.Join('/', e.RoutePattern.PathSegments.Select(s => string.Concat(s.Parts.Select(p =>
@@ -49,12 +49,23 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public void UnderApiV1_OnlyTheApiDescriptionIsAnonymous()
+    {
+        var anonymous = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/v1", StringComparison.Ordinal) && e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText);
+
+        Assert.Equal(["/api/v1/openapi.json"], anonymous);
+    }
+
+    [Fact]
     public async Task EveryStaffEndpoint_WithoutAKey_Is401()
     {
         foreach ((string method, string path, _) in StaffEndpoints())
         {
             HttpResponseMessage response = await _anonymous.SendAsync(Request(method, path, key: null));
             Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path}: {(int)response.StatusCode}");
+            Assert.Equal("ApiKey header=\"X-Api-Key\"", response.Headers.WwwAuthenticate.Single().ToString());
         }
     }
 

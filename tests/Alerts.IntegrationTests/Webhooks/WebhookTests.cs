@@ -117,7 +117,9 @@ public sealed class WebhookTests : IAsyncLifetime
         var stop = new Dictionary<string, string> { ["MessageSid"] = Sid(1), ["From"] = "+447430000001", ["To"] = "+447000000000", ["Body"] = " stop ", ["AccountSid"] = FakeTwilio.AccountSid };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostTwilioAsync("/api/hooks/twilio/inbound", stop, token: "not-the-token")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostTwilioAsync("/api/hooks/twilio/inbound", stop, token: null)).StatusCode);
+        HttpResponseMessage unsigned = await PostTwilioAsync("/api/hooks/twilio/inbound", stop, token: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.NotEmpty(unsigned.Headers.WwwAuthenticate);
         Assert.Equal(4, await NextCampaignRecipientsAsync(segment, "sms"));
 
         HttpResponseMessage accepted = await PostTwilioAsync("/api/hooks/twilio/inbound", stop);
@@ -158,6 +160,10 @@ public sealed class WebhookTests : IAsyncLifetime
 
         HttpResponseMessage page = await _t.Client.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        // Its URL is a secret: never a referrer; nothing runs but its own style; no other site may frame it.
+        Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-referrer", page.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("nosniff", page.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Contains("<form method=\"post\">", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(4, await NextCampaignRecipientsAsync(segment, "email")); // a GET changes nothing
 
