@@ -39,7 +39,11 @@ public sealed record CampaignReport(
     string CampaignId, CampaignState State, string Status, IReadOnlyDictionary<Channel, ChannelReport> Channels, BatchReport Batches,
     IReadOnlyList<PoisonedReport> Poisoned);
 
-public sealed record ChannelPreview(string? Subject, string? Body, string? Html, SmsInfo? Sms, int Recipients);
+/// <summary>
+/// One channel's message as a recipient would get it, and how many would get it now (after consent and
+/// suppression). <see cref="Note"/> explains a channel of the campaign that its segment does not send on.
+/// </summary>
+public sealed record ChannelPreview(string? Subject, string? Body, string? Html, SmsInfo? Sms, int Recipients, string? Note = null);
 
 /// <summary>The campaign state machine: draft → approved → scheduled → sending → completed (or cancelled, failed).</summary>
 internal sealed partial class CampaignService(
@@ -362,7 +366,17 @@ internal sealed partial class CampaignService(
             }
         }
 
-        return channelList.ToDictionary(c => c, channel =>
+        // A campaign sends on the channels both it and its segment name (checked when drafted and approved); say so here too.
+        var previews = campaign.Content.Channels.Except(channelList).ToDictionary(c => c, c => new ChannelPreview(null, null, null, null, 0,
+            $"Not sent: the segment is for {string.Join(" and ", segment.Channels).ToLowerInvariant()} only."));
+        foreach (Channel channel in channelList)
+        {
+            previews[channel] = Render(channel);
+        }
+
+        return previews;
+
+        ChannelPreview Render(Channel channel)
         {
             Personalisation values = supporter is null
                 ? MessageRenderer.Sample(campaign.Content, unsubscribe.For("sample", channel), options.Value.CharityName)
@@ -377,7 +391,7 @@ internal sealed partial class CampaignService(
             return email.TemplateId is { } template
                 ? new ChannelPreview($"(SendGrid template {template})", System.Text.Json.JsonSerializer.Serialize(values.Values), null, null, recipients[channel])
                 : new ChannelPreview(MessageRenderer.Fill(email.Subject!, values), MessageRenderer.Fill(email.Text!, values), MessageRenderer.Fill(email.Html!, values, html: true), null, recipients[channel]);
-        });
+        }
     }
 
     /// <summary>Sends the campaign, with sample values, to the addresses staff give; nothing is recorded against supporters.</summary>
@@ -397,10 +411,11 @@ internal sealed partial class CampaignService(
             }
 
             Personalisation values = MessageRenderer.Sample(campaign.Content, unsubscribe.For("test", channel), options.Value.CharityName);
-            var messages = addresses.Select((address, i) => new OutgoingMessage($"{id}.test{i}", $"test{i}", address, "Test", values,
+            var messages = addresses.Select((address, i) => new OutgoingMessage($"{id}.test{i}", $"{OutboxChannel.TestRecipientPrefix}{i}", address, "Test", values,
                 channel == Channel.Sms ? renderer.Sms(campaign.Content.Sms ?? "(no SMS text)", values) : null)).ToList();
+            // Kept with the campaign's own outbox (marked as tests) when no provider is configured.
             IReadOnlyList<DeliveryResult> results = await channels.Single(c => c.Kind == channel)
-                .SendAsync(campaign.Content, id + "test", messages, cancellationToken);
+                .SendAsync(campaign.Content, id, messages, cancellationToken);
             outcomes.AddRange(results.Select((r, i) => $"{channel} #{i + 1}: {r.GetType().Name.ToLowerInvariant()}"));
         }
 

@@ -1,10 +1,17 @@
+using System.Text.Json;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Azure.Data.Tables;
 
 namespace Alerts.Alerting;
 
-public sealed record OutboxMessage(string CampaignId, string Channel, string SupporterId, string To, string? Subject, string Body, DateTimeOffset At);
+/// <summary>
+/// One message as it would have gone out. <see cref="Test"/> marks a test send (to staff, not a supporter).
+/// For email: the subject, text and HTML bodies and the headers every email carries; for SMS: the text.
+/// </summary>
+public sealed record OutboxMessage(
+    string CampaignId, string Channel, string SupporterId, bool Test, string To, string? Subject, string Body, string? Html,
+    IReadOnlyDictionary<string, string> Headers, DateTimeOffset At);
 
 /// <summary>
 /// Where messages go when SendGrid or Twilio is not configured: stored, fully rendered, and readable
@@ -12,6 +19,9 @@ public sealed record OutboxMessage(string CampaignId, string Channel, string Sup
 /// </summary>
 internal sealed class OutboxChannel(Channel kind, AlertsStorage storage, TimeProvider time) : IAlertChannel
 {
+    /// <summary>Supporter ids of test sends start with this; real ids are letters and digits only, so the two never meet.</summary>
+    public const string TestRecipientPrefix = "test-";
+
     private readonly TableClient _outbox = storage.Table(Tables.Outbox);
 
     public Channel Kind => kind;
@@ -24,18 +34,33 @@ internal sealed class OutboxChannel(Channel kind, AlertsStorage storage, TimePro
         var results = new List<DeliveryResult>(messages.Count);
         foreach (OutgoingMessage message in messages)
         {
-            (string? subject, string body) = kind == Channel.Email
-                ? campaign.Email!.TemplateId is { } template
-                    ? ((string?)$"(SendGrid template {template})", System.Text.Json.JsonSerializer.Serialize(message.Values.Values))
-                    : (MessageRenderer.Fill(campaign.Email.Subject!, message.Values), MessageRenderer.Fill(campaign.Email.Text!, message.Values))
-                : (null, message.SmsBody!);
-            await _outbox.UpsertEntityAsync(new TableEntity(campaignId, $"{kind}|{message.SupporterId}")
+            var row = new TableEntity(campaignId, $"{kind}|{message.SupporterId}")
             {
                 ["To"] = message.Address,
-                ["Subject"] = subject,
-                ["Body"] = body,
                 ["At"] = time.GetUtcNow(),
-            }, TableUpdateMode.Replace, cancellationToken);
+            };
+            if (kind == Channel.Sms)
+            {
+                row["Body"] = message.SmsBody!;
+            }
+            else if (campaign.Email!.TemplateId is { } template)
+            {
+                row["Subject"] = $"(SendGrid template {template})";
+                LargeText.Write(row, "Body", JsonSerializer.Serialize(message.Values.Values));
+            }
+            else
+            {
+                row["Subject"] = MessageRenderer.Fill(campaign.Email.Subject!, message.Values);
+                LargeText.Write(row, "Body", MessageRenderer.Fill(campaign.Email.Text!, message.Values));
+                LargeText.Write(row, "Html", MessageRenderer.Fill(campaign.Email.Html!, message.Values, html: true));
+            }
+
+            if (kind == Channel.Email)
+            {
+                row["Headers"] = JsonSerializer.Serialize(EmailHeaders.For(message));
+            }
+
+            await _outbox.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
             results.Add(new DeliveryResult.Accepted("outbox"));
         }
 
@@ -49,7 +74,9 @@ internal sealed class OutboxChannel(Channel kind, AlertsStorage storage, TimePro
                            TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), cancellationToken: cancellationToken))
         {
             string[] key = row.RowKey.Split('|');
-            messages.Add(new OutboxMessage(campaignId, key[0], key[1], row.GetString("To")!, row.GetString("Subject"), row.GetString("Body")!,
+            messages.Add(new OutboxMessage(campaignId, key[0], key[1], key[1].StartsWith(TestRecipientPrefix, StringComparison.Ordinal),
+                row.GetString("To")!, row.GetString("Subject"), LargeText.Read(row, "Body")!, LargeText.Read(row, "Html"),
+                row.GetString("Headers") is { } headers ? JsonSerializer.Deserialize<Dictionary<string, string>>(headers)! : [],
                 row.GetDateTimeOffset("At") ?? default));
             if (messages.Count == limit)
             {
@@ -59,4 +86,14 @@ internal sealed class OutboxChannel(Channel kind, AlertsStorage storage, TimePro
 
         return messages;
     }
+}
+
+/// <summary>The headers every email carries (RFC 8058 one-click unsubscribe), the same for SendGrid and the outbox.</summary>
+internal static class EmailHeaders
+{
+    public static IReadOnlyDictionary<string, string> For(OutgoingMessage message) => new Dictionary<string, string>
+    {
+        ["List-Unsubscribe"] = $"<{message.Values.Values["unsubscribe_link"]}>",
+        ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
+    };
 }

@@ -61,8 +61,11 @@ internal sealed partial class SendGridEmailChannel(
                 message.AddSubstitutions(EmailTemplates.Substitutions(m.Values), i);
             }
 
-            message.AddHeader("List-Unsubscribe", $"<{m.Values.Values["unsubscribe_link"]}>", i);
-            message.AddHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click", i);
+            foreach ((string header, string value) in EmailHeaders.For(m))
+            {
+                message.AddHeader(header, value, i);
+            }
+
             // Only opaque ids: SendGrid keeps custom args as non-personal data.
             message.AddCustomArg("delivery_id", m.DeliveryId, i);
             message.AddCustomArg("campaign_id", campaignId, i);

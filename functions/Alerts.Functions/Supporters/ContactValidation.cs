@@ -59,6 +59,12 @@ internal static partial class ContactValidation
             return null;
         }
 
+        if (number.CountryCode == 44 && number.NationalNumber is >= 7700900000 and <= 7700900999)
+        {
+            error = "07700 900000 to 900999 is Ofcom's range of fictional numbers (for drama and examples): no phone has one. Give a real mobile number.";
+            return null;
+        }
+
         if (number.HasExtension || !Phones.IsValidNumber(number))
         {
             error = "Not a valid phone number.";

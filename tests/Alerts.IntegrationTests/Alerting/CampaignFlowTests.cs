@@ -53,6 +53,11 @@ public sealed class CampaignFlowTests : IAsyncLifetime
         JsonNode email = outbox.First(m => m!["to"]!.GetValue<string>() == "a@example.org")!;
         Assert.Equal("Amira, Nationality and Borders Bill is at Report stage", email["subject"]!.GetValue<string>());
         Assert.Contains("https://alerts.example.org/api/unsubscribe/", email["body"]!.GetValue<string>(), StringComparison.Ordinal);
+        // What was sent, whole: the HTML body (values encoded) and the one-click unsubscribe headers.
+        Assert.Contains("<p>Dear Amira, ask", email["html"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("<https://alerts.example.org/api/unsubscribe/", email["headers"]!["List-Unsubscribe"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("List-Unsubscribe=One-Click", email["headers"]!["List-Unsubscribe-Post"]!.GetValue<string>());
+        Assert.All(outbox, m => Assert.False(m!["test"]!.GetValue<bool>()));
 
         JsonObject report = await _t.ReportAsync(campaign);
         Assert.Equal("completed", report["state"]!.GetValue<string>());
@@ -114,9 +119,10 @@ public sealed class CampaignFlowTests : IAsyncLifetime
         HttpResponseMessage response = await _t.Client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/test-send", new { emails = new[] { "staff@example.org" }, phones = new[] { "07400 999999" } });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        JsonArray outbox = (await _t.Client.GetFromJsonAsync<JsonArray>($"/api/v1/campaigns/{campaign}test/outbox"))!;
+        // Test sends are in the campaign's own outbox, marked as tests; no supporter got anything.
+        JsonArray outbox = (await _t.Client.GetFromJsonAsync<JsonArray>($"/api/v1/campaigns/{campaign}/outbox"))!;
         Assert.Equal(["+447400999999", "staff@example.org"], outbox.Select(m => m!["to"]!.GetValue<string>()).Order());
-        Assert.Empty((await _t.Client.GetFromJsonAsync<JsonArray>($"/api/v1/campaigns/{campaign}/outbox"))!);
+        Assert.All(outbox, m => Assert.True(m!["test"]!.GetValue<bool>()));
     }
 
     [Fact]

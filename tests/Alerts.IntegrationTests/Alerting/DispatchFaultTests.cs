@@ -345,6 +345,14 @@ public sealed class DispatchFaultTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         string reason = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["channels"]![0]!.GetValue<string>();
         Assert.Contains("for email only", reason, StringComparison.Ordinal);
+
+        // A draft whose segment later narrows: the preview says what will not be sent, and approval refuses.
+        string both = await _t.CreateSegmentAsync(new { name = "Both", tagsAny = new[] { "asylum" } });
+        string draft = (await _t.PostAsync("/api/v1/campaigns", CampaignsTestApp.Campaign(both, ["email", "sms"])))["id"]!.GetValue<string>();
+        await _t.Client.PutAsJsonAsync($"/api/v1/segments/{both}", new { name = "Both", tagsAny = new[] { "asylum" }, channels = new[] { "email" } });
+        JsonObject preview = await _t.PostAsync($"/api/v1/campaigns/{draft}/preview", new { });
+        Assert.Equal("Not sent: the segment is for email only.", preview["sms"]!["note"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await _t.Client.PostAsJsonAsync($"/api/v1/campaigns/{draft}/approve", new { })).StatusCode);
     }
 
     private async Task<List<(string DeliveryId, string Status)>> ReadLedgerAsync(string campaign)

@@ -52,6 +52,15 @@ public sealed class ContactValidationTests
     }
 
     [Theory]
+    [InlineData("07700 900123")]
+    [InlineData("+44 7700 900999")]
+    public void NormaliseMobile_OfcomDramaRange_SaysItIsFictional(string input)
+    {
+        Assert.Null(ContactValidation.NormaliseMobile(input, out string? error));
+        Assert.Contains("fictional", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("sw1a1aa", "SW1A 1AA")]
     [InlineData("CF24 3AA", "CF24 3AA")]
     [InlineData(" m1  1ae ", "M1 1AE")]
