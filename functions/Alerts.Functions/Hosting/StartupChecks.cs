@@ -28,7 +28,7 @@ internal static class StartupChecks
     /// read the vault. Whatever the setting, that is never a value to run with (a Twilio token of
     /// "@Microsoft.KeyVault(...)" would sign webhooks anyone can forge).
     /// </summary>
-    private static void ThrowIfUnresolvedKeyVaultReferences(IConfiguration configuration)
+    internal static void ThrowIfUnresolvedKeyVaultReferences(IConfiguration configuration)
     {
         string[] unresolved = [.. configuration.AsEnumerable()
             .Where(setting => setting.Value?.TrimStart().StartsWith(KeyVaultReference, StringComparison.OrdinalIgnoreCase) == true)

@@ -64,15 +64,6 @@ public sealed class StorageOptionsValidatorTests
         Assert.Contains("not a storage connection string", result.FailureMessage, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Validate_UnresolvedKeyVaultReference_SaysSo()
-    {
-        var result = Validator.Validate(null, new StorageOptions { ConnectionString = "@Microsoft.KeyVault(VaultName=kv;SecretName=storage)" });
-
-        Assert.True(result.Failed);
-        Assert.Contains("Key Vault", result.FailureMessage, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("Upper")]
     [InlineData("1abc")]
