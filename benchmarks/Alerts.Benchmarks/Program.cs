@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Alerts.Alerting;
 using Alerts.Fakes;
 using Alerts.Infrastructure;
 using Alerts.Supporters;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.DependencyInjection;
+using Alerts.Campaigns;
+using Alerts.Dispatch;
+using Alerts.Segments;
 
 // Dispatch benchmark: seeds N supporters into Azurite, runs a real email campaign through planning, the
 // dispatch queue and DispatchBatch against a loopback SendGrid, and compares it with a naive baseline

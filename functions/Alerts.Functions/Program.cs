@@ -1,5 +1,4 @@
-using Alerts;
-using Alerts.Alerting;
+using Alerts.Channels;
 using Alerts.Api;
 using Alerts.Bills;
 using Alerts.Hosting;

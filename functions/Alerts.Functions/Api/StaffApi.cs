@@ -1,8 +1,10 @@
-using Alerts.Alerting;
 using Alerts.Audit;
 using Alerts.Bills;
+using Alerts.Campaigns;
 using Alerts.Security;
+using Alerts.Segments;
 using Alerts.Supporters;
+
 namespace Alerts.Api;
 
 /// <summary>The staff API, fronted by the StaffApi function (function keys) at /api/v1.</summary>

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Alerts.Storage;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 
 namespace Alerts.Bills;
 

@@ -5,15 +5,6 @@ namespace Alerts.Bills;
 internal sealed record PollSummary(int BillsChecked, int EventsRecorded, int Failures);
 
 /// <summary>
-/// The alerting side's way in: called once for each new bill event. The same event can be handed over
-/// again after a crash or by two overlapping runs, so a subscriber must be idempotent per <see cref="BillEvent.EventId"/>.
-/// </summary>
-internal interface IBillEventSubscriber
-{
-    Task OnBillEventAsync(BillEvent billEvent, CancellationToken cancellationToken = default);
-}
-
-/// <summary>
 /// Polls Parliament for the watched bills and records each stage change once. The update-ordered bill
 /// list, read down to the stored watermark, says which watched bills to look at, so a quiet run costs one
 /// or two list requests whatever the number of watched bills.

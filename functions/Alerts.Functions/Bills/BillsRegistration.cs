@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Bills;
@@ -27,30 +26,5 @@ internal static class BillsRegistration
         builder.Services.AddSingleton<BillWatcher>();
         builder.Services.AddExceptionHandler<ParliamentUnavailableHandler>();
         return builder;
-    }
-}
-
-/// <summary>A staff request that needed Parliament while it was down gets a 502 problem, not a 500.</summary>
-internal sealed class ParliamentUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
-{
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
-    {
-        if (exception is not ParliamentApiException)
-        {
-            return false;
-        }
-
-        httpContext.Response.StatusCode = StatusCodes.Status502BadGateway;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status502BadGateway,
-                Title = "Parliament's Bills API is unavailable",
-                Detail = "The UK Parliament Bills API did not answer usefully. Try again in a few minutes.",
-            },
-        });
     }
 }

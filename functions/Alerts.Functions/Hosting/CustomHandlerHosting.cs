@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Alerts;
+namespace Alerts.Hosting;
 
 /// <summary>How the process is hosted: under the Azure Functions host as its custom handler, or on its own.</summary>
 internal static class CustomHandlerHosting

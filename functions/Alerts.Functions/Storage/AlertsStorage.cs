@@ -48,24 +48,3 @@ internal sealed class AlertsStorage(
         functions.Functions.Where(f => f.Trigger == TriggerKind.Queue)
             .SelectMany(f => new[] { QueueFor(f.Name), PoisonQueueFor(f.Name) });
 }
-
-internal static class Tables
-{
-    public const string WatchedBills = "WatchedBills";
-    public const string BillEvents = "BillEvents";
-    public const string BillWatchState = "BillWatchState";
-    public const string Supporters = "Supporters";
-    public const string SupporterLookup = "SupporterLookup";
-    public const string SegmentIndex = "SegmentIndex";
-    public const string Suppressions = "Suppressions";
-    public const string Segments = "Segments";
-    public const string LookupCache = "LookupCache";
-    public const string Campaigns = "Campaigns";
-    public const string CampaignBatches = "CampaignBatches";
-    public const string Deliveries = "Deliveries";
-    public const string Outbox = "Outbox";
-    public const string AlertRules = "AlertRules";
-    public const string WebhookReceipts = "WebhookReceipts";
-    public const string ApiKeys = "ApiKeys";
-    public const string AuditLog = "AuditLog";
-}

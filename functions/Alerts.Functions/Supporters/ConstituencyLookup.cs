@@ -1,98 +1,10 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Alerts.Storage;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Supporters;
-
-/// <summary>A look-up that could not be made now (service down, garbage answer). The supporter stays valid, enrichment pending.</summary>
-internal sealed class LookupUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>postcodes.io: postcode to the 2024 parliamentary constituency.</summary>
-internal sealed class PostcodesClient(HttpClient http)
-{
-    /// <summary>The constituency's name, or null when postcodes.io does not know the postcode.</summary>
-    public async Task<string?> FindConstituencyAsync(string postcode, CancellationToken cancellationToken = default)
-    {
-        PostcodeResponse? body = await LookupJson.GetAsync<PostcodeResponse>(http, "postcodes/" + Uri.EscapeDataString(postcode), cancellationToken);
-        return body?.Result?.ParliamentaryConstituency2024;
-    }
-
-    private sealed record PostcodeResponse(int Status, PostcodeResult? Result);
-
-    private sealed record PostcodeResult(
-        [property: JsonPropertyName("parliamentary_constituency_2024")] string? ParliamentaryConstituency2024);
-}
-
-/// <summary>The Parliament Members API: a constituency's current MP.</summary>
-internal sealed class MembersClient(HttpClient http)
-{
-    public async Task<(int MemberId, string Name)?> FindCurrentMpAsync(string constituency, CancellationToken cancellationToken = default)
-    {
-        SearchResponse? body = await LookupJson.GetAsync<SearchResponse>(
-            http, "Location/Constituency/Search?searchText=" + Uri.EscapeDataString(constituency) + "&skip=0&take=20", cancellationToken);
-
-        // The search matches names containing the text; the join is on the normalised full name.
-        MemberValue? member = (body?.Items ?? [])
-            .Select(i => i.Value)
-            .FirstOrDefault(c => c is not null && ConstituencyNames.Same(c.Name, constituency))
-            ?.CurrentRepresentation?.Member?.Value;
-        return member is { NameDisplayAs: { } name } ? (member.Id, name) : null;
-    }
-
-    private sealed record SearchResponse(List<Item<ConstituencyValue>>? Items);
-
-    private sealed record Item<T>(T? Value);
-
-    private sealed record ConstituencyValue(int Id, string? Name, Representation? CurrentRepresentation);
-
-    private sealed record Representation(Item<MemberValue>? Member);
-
-    private sealed record MemberValue(int Id, string? NameDisplayAs);
-}
-
-internal static class ConstituencyNames
-{
-    public static bool Same(string? a, string? b) =>
-        a is not null && b is not null && string.Equals(Normalise(a), Normalise(b), StringComparison.Ordinal);
-
-    private static string Normalise(string name) =>
-        new string(name.ToLowerInvariant().Replace("&", "and", StringComparison.Ordinal).Where(char.IsLetterOrDigit).ToArray());
-}
-
-internal static class LookupJson
-{
-    public static async Task<T?> GetAsync<T>(HttpClient http, string path, CancellationToken cancellationToken)
-        where T : class
-    {
-        try
-        {
-            using HttpResponseMessage response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
-            if (response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new LookupUnavailableException($"{http.BaseAddress?.Host} answered {(int)response.StatusCode}.");
-            }
-
-            return await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not LookupUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-        {
-            // Whatever went wrong (no connection, a timeout, an open circuit, garbage), the look-up is
-            // unavailable now: the supporter is saved pending and looked up again later. Only the
-            // caller's own cancellation is not ours to swallow.
-            throw new LookupUnavailableException($"{http.BaseAddress?.Host} could not be used: {ex.GetType().Name}.", ex);
-        }
-    }
-}
 
 internal sealed record ConstituencyMatch(string Constituency, string? MpName, int? MpMemberId);
 

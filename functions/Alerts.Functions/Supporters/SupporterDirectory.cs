@@ -1,3 +1,5 @@
+using Alerts.Segments;
+
 namespace Alerts.Supporters;
 
 /// <summary>Creates, changes, finds, exports and erases supporters, keeping look-ups and the segment index in step.</summary>
@@ -307,16 +309,6 @@ internal sealed partial class SupporterDirectory(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Supporter {SupporterId} erased; suppression hashes kept")]
     private static partial void LogErased(ILogger logger, string supporterId);
-}
-
-/// <summary>Whether a look-up has failed during one import; shared by its rows, which run in parallel.</summary>
-internal sealed class LookupOutage
-{
-    private volatile bool _seen;
-
-    public bool Seen => _seen;
-
-    public void Record() => _seen = true;
 }
 
 /// <summary>What one run of the pending-enrichment sweep did.</summary>

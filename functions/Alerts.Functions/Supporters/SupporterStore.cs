@@ -1,17 +1,10 @@
 using System.Runtime.CompilerServices;
+using Alerts.Segments;
 using Alerts.Storage;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 
 namespace Alerts.Supporters;
-
-/// <summary>One row of the segment index: enough to evaluate a segment without reading the supporter.</summary>
-internal sealed record IndexRow(string SupporterId, IReadOnlyList<string> Tags, string? Constituency, bool EmailOk, bool SmsOk)
-{
-    public bool Allows(Channel channel) => channel == Channel.Email ? EmailOk : SmsOk;
-}
-
-internal sealed record Suppression(Channel Channel, string Reason, string Source, DateTimeOffset At);
 
 /// <summary>
 /// Supporters (partition per supporter), look-ups by keyed hash of email or phone, the segment index

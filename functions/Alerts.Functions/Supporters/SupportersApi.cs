@@ -1,4 +1,5 @@
 using Alerts.Api;
+using Alerts.Segments;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerts.Supporters;

@@ -1,3 +1,4 @@
+using Alerts.Segments;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Supporters;

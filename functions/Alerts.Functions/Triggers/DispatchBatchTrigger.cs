@@ -1,4 +1,4 @@
-using Alerts.Alerting;
+using Alerts.Dispatch;
 using Alerts.Hosting;
 
 namespace Alerts.Triggers;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Alerts.Hosting;
 using Alerts.Storage;
-using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using Azure.Storage.Queues;
 using Cronos;
 
 namespace Alerts.Triggers;

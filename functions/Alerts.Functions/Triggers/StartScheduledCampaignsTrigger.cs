@@ -1,4 +1,4 @@
-using Alerts.Alerting;
+using Alerts.Campaigns;
 using Alerts.Hosting;
 
 namespace Alerts.Triggers;

@@ -1,5 +1,5 @@
-using Alerts.Hosting;
 using Alerts.Bills;
+using Alerts.Hosting;
 
 namespace Alerts.Triggers;
 

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Alerts.Hosting;
 
 namespace Alerts.Webhooks;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Alerts.Alerting;
+using Alerts.Dispatch;
 using Alerts.Storage;
 using Alerts.Supporters;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 
 namespace Alerts.Webhooks;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Alerts.Alerting;
+using Alerts.Messages;
 using Alerts.Supporters;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Alerts.Alerting;
+using Alerts.Channels;
+using Alerts.Messages;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Webhooks;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
+using Alerts.Campaigns;
 
 namespace Alerts.Api;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
 using Azure.Data.Tables;
+using Alerts.Campaigns;
 
 namespace Alerts.Audit;
 

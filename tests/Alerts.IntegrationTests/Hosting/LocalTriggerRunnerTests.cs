@@ -106,7 +106,7 @@ public sealed class LocalTriggerRunnerTests : IDisposable
         await client.PostAsync(new Uri("/api/v1/supporters/import", UriKind.Relative),
             new StringContent("email,email_consent\na@example.org,yes\nb@example.org,yes\n", System.Text.Encoding.UTF8, "text/csv"));
         string segment = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/segments", new { name = "All" }));
-        string campaign = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/campaigns", Alerting.CampaignsTestApp.Campaign(segment, ["email"])));
+        string campaign = await IdOfAsync(await client.PostAsJsonAsync("/api/v1/campaigns", Campaigns.CampaignsTestApp.Campaign(segment, ["email"])));
         await client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/approve", new { });
         await client.PostAsJsonAsync($"/api/v1/campaigns/{campaign}/send", new { });
         await WaitUntilAsync(() => Task.FromResult(sendGrid.Requests == 1));

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
-using Alerts.Alerting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Alerts.Campaigns;
+using Alerts.Messages;
 
 namespace Alerts.Privacy;
 

@@ -108,7 +108,7 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
         object rule(string mode) => new
         {
             name = "Report stage", mode, eventKinds = new[] { "StageReached" },
-            campaign = Alerting.CampaignsTestApp.Campaign(segment, ["email"]),
+            campaign = Campaigns.CampaignsTestApp.Campaign(segment, ["email"]),
         };
         string writeOnly = await _app.CreateApiKeyAsync(StaffScopes.Read, StaffScopes.Write);
         string sender = await _app.CreateApiKeyAsync([.. StaffScopes.All]);

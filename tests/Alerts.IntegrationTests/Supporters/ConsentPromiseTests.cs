@@ -3,8 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
 using Microsoft.Extensions.DependencyInjection;
+using Alerts.Messages;
 
 namespace Alerts.Supporters;
 

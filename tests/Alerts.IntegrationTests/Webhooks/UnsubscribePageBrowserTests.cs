@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
 using Alerts.Infrastructure;
 using Alerts.Supporters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Alerts.Messages;
 
 namespace Alerts.Webhooks;
 

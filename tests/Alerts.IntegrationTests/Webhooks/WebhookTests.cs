@@ -3,8 +3,8 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Alerts.Alerting;
 using Alerts.Fakes;
+using Alerts.Campaigns;
 
 namespace Alerts.Webhooks;
 

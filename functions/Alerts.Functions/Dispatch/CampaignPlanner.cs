@@ -1,0 +1,87 @@
+using Alerts.Campaigns;
+using Alerts.Messages;
+using Alerts.Segments;
+using Alerts.Supporters;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Dispatch;
+
+/// <summary>
+/// Turns a sending campaign's approved segment into batches on the dispatch queue, one index page at a
+/// time, saving its place after each batch so a crashed plan resumes where it stopped. Memory stays flat.
+/// </summary>
+internal sealed partial class CampaignPlanner(
+    CampaignStore campaigns,
+    SegmentEvaluator evaluator,
+    DispatchQueue queue,
+    IOptions<AlertingOptions> options,
+    Audit.AuditLog audit,
+    TimeProvider time,
+    ILogger<CampaignPlanner> logger)
+{
+    public async Task<int> PlanAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        int planned = 0;
+        while (true)
+        {
+            Campaign? campaign = await campaigns.GetAsync(campaignId, cancellationToken);
+            if (campaign is not { State: CampaignState.Sending } || campaign.Plan.Complete)
+            {
+                return planned;
+            }
+
+            if (campaign.ApprovedSegment is not { } approved)
+            {
+                // Only a campaign approved before approval fixed its audience can get here.
+                if (await campaigns.TryReplaceAsync(campaign with { State = CampaignState.Failed, UpdatedAt = time.GetUtcNow() }, cancellationToken))
+                {
+                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Failed: no approved segment", cancellationToken);
+                }
+
+                LogNoSegment(logger, campaignId);
+                return planned;
+            }
+
+            // The approved segment, on the channels both it and the campaign name.
+            IReadOnlyList<Channel> channels = campaign.ChannelsFor(approved);
+            SegmentPage page = await evaluator.ReadPageAsync(approved with { Channels = channels },
+                new SegmentCursor(campaign.Plan.PartitionIndex, campaign.Plan.ContinuationToken), options.Value.BatchSize, cancellationToken);
+
+            int batchNo = campaign.Plan.NextBatch;
+            if (page.Members.Count > 0)
+            {
+                // Batch first, then its messages, then the cursor: a crash repeats at most this batch,
+                // whose stored contents win and whose duplicate messages the ledger makes harmless.
+                // Each channel's part lists only who could receive on it when planned; sending re-checks.
+                Dictionary<Channel, IReadOnlyList<string>> parts = channels.ToDictionary(c => c,
+                    c => (IReadOnlyList<string>)[.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]);
+                await campaigns.AddBatchAsync(campaignId, batchNo, parts, cancellationToken);
+                foreach ((Channel channel, IReadOnlyList<string> ids) in parts.Where(p => p.Value.Count > 0))
+                {
+                    await queue.EnqueueAsync(DispatchMessage.Send(campaignId, batchNo, channel), cancellationToken: cancellationToken);
+                }
+
+                planned++;
+            }
+
+            var progress = new PlanProgress(
+                page.Members.Count > 0 ? batchNo + 1 : batchNo, page.Next?.PartitionIndex ?? 0, page.Next?.ContinuationToken, page.Next is null);
+            if (await campaigns.TryReplaceAsync(campaign with { Plan = progress, UpdatedAt = time.GetUtcNow() }, cancellationToken) && progress.Complete)
+            {
+                LogPlanned(logger, campaignId, progress.NextBatch);
+                if (await campaigns.TryCompleteAsync(campaignId, time.GetUtcNow(), cancellationToken)) // every batch may already be done
+                {
+                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Completed", cancellationToken);
+                }
+
+                return planned;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Campaign {CampaignId} planned in {Batches} batches")]
+    private static partial void LogPlanned(ILogger logger, string campaignId, int batches);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "Campaign {CampaignId} failed: it has no approved segment")]
+    private static partial void LogNoSegment(ILogger logger, string campaignId);
+}

@@ -1,0 +1,206 @@
+using Alerts.Storage;
+using Alerts.Supporters;
+using Azure.Data.Tables;
+using Azure;
+
+namespace Alerts.Dispatch;
+
+public enum DeliveryStatus
+{
+    /// <summary>Reserved by a batch and being sent right now.</summary>
+    Sending,
+
+    /// <summary>Certainly not sent (429, no connection, quiet hours): the batch takes it again.</summary>
+    Deferred,
+
+    /// <summary>Accepted by the provider.</summary>
+    Sent,
+
+    Delivered,
+    Bounced,
+    Failed,
+
+    /// <summary>The request may or may not have gone out. Never re-sent unless staff ask.</summary>
+    Unknown,
+
+    /// <summary>Not sent: no consent, or on the suppression list, when the batch ran.</summary>
+    Suppressed,
+}
+
+internal sealed record Delivery(string CampaignId, Channel Channel, string SupporterId, int BatchNo, DeliveryStatus Status, string? ProviderId, string? ErrorCode, DateTimeOffset UpdatedAt, ETag ETag)
+{
+    public string DeliveryId => DeliveryIds.For(CampaignId, Channel, SupporterId);
+}
+
+/// <summary>
+/// One row per (campaign, channel, supporter): the reservation that makes "never twice" hold. A row is
+/// claimed with insert-if-absent before the provider is called and updated with the outcome after.
+/// </summary>
+internal sealed class DeliveryLedger(AlertsStorage storage)
+{
+    /// <summary>Table Storage takes at most 100 actions in one transaction (Azurite does not enforce it; we do).</summary>
+    public const int MaxTransaction = 100;
+
+    private readonly TableClient _deliveries = storage.Table(Tables.Deliveries);
+
+    /// <summary>
+    /// Claims the recipient for sending. True when this call may send: a new claim, or a row left
+    /// <see cref="DeliveryStatus.Deferred"/> by an earlier attempt. A row left <see cref="DeliveryStatus.Sending"/>
+    /// by a run that died is turned into <see cref="DeliveryStatus.Unknown"/>: it may have been sent.
+    /// </summary>
+    public async Task<bool> TryReserveAsync(string campaignId, Channel channel, string supporterId, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var row = new TableEntity(campaignId, Key(channel, supporterId))
+        {
+            ["Status"] = DeliveryStatus.Sending.ToString(),
+            ["BatchNo"] = batchNo,
+            ["UpdatedAt"] = now,
+        };
+        try
+        {
+            await _deliveries.AddEntityAsync(row, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+
+        Delivery? existing = await GetAsync(campaignId, channel, supporterId, cancellationToken);
+        switch (existing?.Status)
+        {
+            case DeliveryStatus.Deferred:
+                return await TryUpdateAsync(existing, DeliveryStatus.Sending, null, null, now, cancellationToken);
+            case DeliveryStatus.Sending:
+                await TryUpdateAsync(existing, DeliveryStatus.Unknown, null, "interrupted", now, cancellationToken);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Claims many recipients at once: every row of a campaign is in its partition, so up to 100 claims go in
+    /// one transaction. A transaction fails whole if any row exists; then each is claimed on its own.
+    /// Returns the supporter ids this call may send to.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> TryReserveManyAsync(
+        string campaignId, Channel channel, IReadOnlyList<string> supporterIds, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var reserved = new List<string>(supporterIds.Count);
+        foreach (string[] chunk in supporterIds.Chunk(MaxTransaction))
+        {
+            try
+            {
+                await _deliveries.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
+                    new TableEntity(campaignId, Key(channel, id)) { ["Status"] = DeliveryStatus.Sending.ToString(), ["BatchNo"] = batchNo, ["UpdatedAt"] = now })),
+                    cancellationToken);
+                reserved.AddRange(chunk);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (string id in chunk)
+                {
+                    if (await TryReserveAsync(campaignId, channel, id, batchNo, now, cancellationToken))
+                    {
+                        reserved.Add(id);
+                    }
+                }
+            }
+        }
+
+        return reserved;
+    }
+
+    /// <summary>Records many outcomes, up to 100 per transaction (all rows of a campaign share a partition).</summary>
+    public async Task RecordManyAsync(
+        string campaignId, Channel channel, IReadOnlyList<(string SupporterId, DeliveryStatus Status, string? ProviderId, string? ErrorCode)> outcomes,
+        DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        foreach (var chunk in outcomes.Chunk(MaxTransaction))
+        {
+            await _deliveries.SubmitTransactionAsync(chunk.Select(o => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                new TableEntity(campaignId, Key(channel, o.SupporterId))
+                {
+                    ["Status"] = o.Status.ToString(),
+                    ["ProviderId"] = o.ProviderId,
+                    ["ErrorCode"] = o.ErrorCode,
+                    ["UpdatedAt"] = now,
+                })), cancellationToken);
+        }
+    }
+
+    /// <summary>Records that the recipient was not sent to now (no consent, suppressed) unless the row exists.</summary>
+    public async Task RecordSkippedAsync(string campaignId, Channel channel, string supporterId, int batchNo, string reason, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _deliveries.AddEntityAsync(new TableEntity(campaignId, Key(channel, supporterId))
+            {
+                ["Status"] = DeliveryStatus.Suppressed.ToString(),
+                ["BatchNo"] = batchNo,
+                ["ErrorCode"] = reason,
+                ["UpdatedAt"] = now,
+            }, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+    }
+
+    public async Task RecordAsync(string campaignId, Channel channel, string supporterId, DeliveryStatus status, string? providerId, string? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await _deliveries.UpdateEntityAsync(new TableEntity(campaignId, Key(channel, supporterId))
+        {
+            ["Status"] = status.ToString(),
+            ["ProviderId"] = providerId,
+            ["ErrorCode"] = errorCode,
+            ["UpdatedAt"] = now,
+        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    public async Task<bool> TryUpdateAsync(Delivery delivery, DeliveryStatus status, string? providerId, string? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _deliveries.UpdateEntityAsync(new TableEntity(delivery.CampaignId, Key(delivery.Channel, delivery.SupporterId))
+            {
+                ["Status"] = status.ToString(),
+                ["ProviderId"] = providerId ?? delivery.ProviderId,
+                ["ErrorCode"] = errorCode,
+                ["UpdatedAt"] = now,
+            }, delivery.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<Delivery?> GetAsync(string campaignId, Channel channel, string supporterId, CancellationToken cancellationToken = default)
+    {
+        if (!TableKeys.IsId(campaignId) || !TableKeys.IsId(supporterId))
+        {
+            return null;
+        }
+
+        NullableResponse<TableEntity> row = await _deliveries.GetEntityIfExistsAsync<TableEntity>(campaignId, Key(channel, supporterId), cancellationToken: cancellationToken);
+        return row.HasValue ? ToDelivery(row.Value!) : null;
+    }
+
+    public async IAsyncEnumerable<Delivery> ListAsync(string campaignId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (TableEntity row in _deliveries.QueryAsync<TableEntity>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), maxPerPage: 1000, cancellationToken: cancellationToken))
+        {
+            yield return ToDelivery(row);
+        }
+    }
+
+    private static string Key(Channel channel, string supporterId) => $"{channel}|{supporterId}";
+
+    private static Delivery ToDelivery(TableEntity row)
+    {
+        string[] key = row.RowKey.Split('|');
+        return new Delivery(row.PartitionKey, Enum.Parse<Channel>(key[0]), key[1], row.GetInt32("BatchNo") ?? 0, Enum.Parse<DeliveryStatus>(row.GetString("Status")!),
+            row.GetString("ProviderId"), row.GetString("ErrorCode"), row.GetDateTimeOffset("UpdatedAt") ?? default, row.ETag);
+    }
+}

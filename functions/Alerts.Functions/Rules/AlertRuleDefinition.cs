@@ -1,0 +1,67 @@
+using Alerts.Bills;
+using Alerts.Campaigns;
+
+namespace Alerts.Rules;
+
+public enum AlertRuleMode
+{
+    /// <summary>Make a draft for staff to review and approve (the default).</summary>
+    Draft,
+
+    /// <summary>Approve and send at once.</summary>
+    SendAutomatically,
+}
+
+/// <summary>"When bill X (or any watched bill) reaches report stage in the Commons, draft this alert to the asylum segment."</summary>
+public sealed record AlertRuleDefinition
+{
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>The bill, or null for every watched bill.</summary>
+    public int? BillId { get; init; }
+
+    public IReadOnlyList<string> EventKinds { get; init; } = [nameof(BillEventKind.StageReached)];
+
+    /// <summary>Matches when the stage name contains this text (case-insensitive), e.g. "report".</summary>
+    public string? StageContains { get; init; }
+
+    /// <summary>Commons, Lords or Unassigned.</summary>
+    public string? House { get; init; }
+
+    public AlertRuleMode Mode { get; init; } = AlertRuleMode.Draft;
+
+    /// <summary>The campaign to make: its name may use {{bill_title}} and {{stage}}; the bill context is filled in from the event.</summary>
+    public CampaignContent Campaign { get; init; } = new();
+
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
+        {
+            errors["name"] = ["1 to 200 characters."];
+        }
+
+        if (EventKinds.Count == 0 || EventKinds.Any(k => !Enum.TryParse<BillEventKind>(k, ignoreCase: true, out _)))
+        {
+            errors["eventKinds"] = [$"Choose from {string.Join(", ", Enum.GetNames<BillEventKind>())}."];
+        }
+
+        if (StageContains is { Length: > 100 })
+        {
+            errors["stageContains"] = ["At most 100 characters."];
+        }
+
+        if (House is not null and not ("Commons" or "Lords" or "Unassigned"))
+        {
+            errors["house"] = ["Commons, Lords or Unassigned."];
+        }
+
+        return errors;
+    }
+
+    internal bool Matches(BillEvent billEvent) =>
+        (BillId is null || BillId == billEvent.BillId)
+        && EventKinds.Any(k => string.Equals(k, billEvent.Kind.ToString(), StringComparison.OrdinalIgnoreCase))
+        && (StageContains is null || billEvent.Stage?.Contains(StageContains, StringComparison.OrdinalIgnoreCase) == true)
+        && (House is null || string.Equals(House, billEvent.House, StringComparison.OrdinalIgnoreCase));
+}

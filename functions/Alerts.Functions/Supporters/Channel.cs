@@ -1,0 +1,7 @@
+namespace Alerts.Supporters;
+
+public enum Channel
+{
+    Email,
+    Sms,
+}
