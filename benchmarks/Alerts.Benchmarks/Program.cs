@@ -71,14 +71,14 @@ internal static class Benchmark
 
         floor.Stop();
 
-        var campaigns = services.GetRequiredService<CampaignService>();
+        var campaigns = services.GetRequiredService<CampaignActions>();
         CampaignOutcome draft = await campaigns.CreateDraftAsync(new CampaignContent
         {
             Name = "bench", SegmentId = segment.Id, Channels = [Channel.Email],
             Email = new EmailContent(null, "Hello {{first_name}}", "<p>{{first_name}}</p><a href=\"{{unsubscribe_link}}\">unsubscribe</a>", "{{first_name}} {{unsubscribe_link}}"),
-        });
+        }, "bench");
         string id = draft.Campaign!.Id;
-        await campaigns.ApproveAsync(id, "bench");
+        await campaigns.ApproveAsync(id, "bench", "bench");
 
         if (members != n)
         {
@@ -90,7 +90,7 @@ internal static class Benchmark
         Progress(n, "sending the campaign");
         using var heap = new PeakHeap();
         var run = Stopwatch.StartNew();
-        await campaigns.SendAsync(id, null);
+        await campaigns.SendAsync(id, null, "bench");
         await PumpAsync(app);
         run.Stop();
         int campaignRequests = sendGrid.Requests;
@@ -155,6 +155,7 @@ internal static class Benchmark
     private static async Task NaiveBaselineAsync(IServiceProvider services, SegmentDefinition definition, Uri sendGridHost)
     {
         var store = services.GetRequiredService<SupporterStore>();
+        var suppressions = services.GetRequiredService<SuppressionList>();
         var ledger = services.GetRequiredService<DeliveryLedger>();
         using var http = new HttpClient { BaseAddress = sendGridHost };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FakeSendGrid.ApiKey);
@@ -163,7 +164,7 @@ internal static class Benchmark
             async (row, token) =>
             {
                 Supporter supporter = (await store.GetAsync(row.SupporterId, token))!.Value.Supporter;
-                if (await store.FindSuppressionAsync(Channel.Email, supporter.Email!, token) is not null
+                if (await suppressions.FindAsync(Channel.Email, supporter.Email!, token) is not null
                     || !await ledger.TryReserveAsync(campaignId, Channel.Email, supporter.Id, 0, DateTimeOffset.UtcNow, token))
                 {
                     return;

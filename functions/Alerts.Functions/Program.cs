@@ -1,3 +1,8 @@
+using Alerts.Messages;
+using Alerts.Dispatch;
+using Alerts.Campaigns;
+using Alerts.Segments;
+using Alerts.Rules;
 using Alerts.Channels;
 using Alerts.Api;
 using Alerts.Bills;
@@ -28,10 +33,16 @@ try
     builder.AddTelemetry();          // OpenTelemetry; Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set; no URLs with tokens in logs
     builder.AddStorage();            // tables and queues from AzureWebJobsStorage, created before the local runner starts
     builder.AddFunctionHosting();    // function.json catalogue, invocation handlers, local trigger runner
-    builder.AddBills();              // Parliament Bills API client, watch list, change detection
-    builder.AddSupporters();         // supporters, consent, suppression, segments, postcode to MP
-    builder.AddAlerting();           // campaigns, alert rules, dispatch through SendGrid, Twilio or the local outbox
-    builder.AddWebhooks();           // SendGrid and Twilio callbacks, one-click unsubscribe
+    // The pipeline, in order (docs/architecture.md, "Where things are"):
+    builder.AddBills();              // watch bills in Parliament → bill events, each once
+    builder.AddRules();              // bill event → campaign, by the rules staff set
+    builder.AddSupporters();         // supporters, consent, suppression, postcode to MP
+    builder.AddSegments();           // who a campaign goes to
+    builder.AddCampaigns();          // drafts, approval, state changes, previews, reports
+    builder.AddDispatch();           // plan → batches on the queue → the delivery ledger
+    builder.AddMessages();           // placeholders and the one renderer
+    builder.AddChannels();           // SendGrid, Twilio, or the local outbox
+    builder.AddWebhooks();           // provider callbacks and opt-outs: back into the ledger and the suppression list
     builder.AddStaffAuthorization(); // staff API keys with read, write and send scopes; the audit log
 
     var app = builder.Build();

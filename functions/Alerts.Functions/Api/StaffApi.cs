@@ -1,3 +1,4 @@
+using Alerts.Rules;
 using Alerts.Audit;
 using Alerts.Bills;
 using Alerts.Campaigns;
@@ -17,6 +18,7 @@ internal static class StaffApi
         api.MapBillsApi();
         api.MapSupportersApi();
         api.MapSegmentsApi();
+        api.MapAlertRulesApi();
         api.MapCampaignsApi();
         return api;
     }

@@ -23,7 +23,7 @@ internal static class AuditApi
                     ?? CreatedId(outcome) ?? "-";
                 int status = outcome is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
                 await http.RequestServices.GetRequiredService<AuditLog>().RecordAsync(
-                    http.RequestServices.GetRequiredService<AuditActor>().For("staff"),
+                    Actors.Of(http.User),
                     name,
                     type, id, status.ToString(CultureInfo.InvariantCulture), http.RequestAborted);
             }

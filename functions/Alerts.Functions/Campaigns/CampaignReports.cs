@@ -1,3 +1,4 @@
+using Alerts.Dispatch;
 using Alerts.Supporters;
 
 namespace Alerts.Campaigns;
@@ -24,3 +25,109 @@ public sealed record BatchReport(int Planned, int Done, int Waiting, int Failing
 public sealed record CampaignReport(
     string CampaignId, CampaignState State, string Status, IReadOnlyDictionary<Channel, ChannelReport> Channels, BatchReport Batches,
     IReadOnlyList<PoisonedReport> Poisoned);
+
+/// <summary>One recipient's delivery on one channel.</summary>
+public sealed record RecipientStatus(string SupporterId, Channel Channel, DeliveryStatus Status, string? ErrorCode, DateTimeOffset UpdatedAt, string DeliveryId);
+
+/// <summary>What staff see of a campaign once it is under way: where it is, per channel and per recipient.</summary>
+internal sealed class CampaignReports(CampaignStore campaigns, BatchStore batches, DeliveryLedger ledger)
+{
+    public async Task<CampaignReport?> ReportAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await campaigns.GetAsync(id, cancellationToken) is not { } campaign)
+        {
+            return null;
+        }
+
+        IReadOnlyList<CampaignBatch> planned = await batches.ListBatchesAsync(id, cancellationToken);
+        IReadOnlyList<Channel> channelList = campaign.ApprovedSegment is { } approved ? campaign.ChannelsFor(approved) : campaign.Content.Channels;
+        var byChannel = channelList.ToDictionary(c => c, _ => Enum.GetValues<DeliveryStatus>().ToDictionary(s => s.ToString().ToLowerInvariant(), _ => 0));
+        await foreach (Delivery delivery in ledger.ListAsync(id, cancellationToken))
+        {
+            if (byChannel.TryGetValue(delivery.Channel, out var counts))
+            {
+                counts[delivery.Status.ToString().ToLowerInvariant()]++;
+            }
+        }
+
+        var parts = planned.SelectMany(b => b.Parts.Values.Select(p => (b.BatchNo, Part: p))).ToList();
+        var channelsReport = byChannel.ToDictionary(p => p.Key, p =>
+        {
+            var mine = parts.Where(x => x.Part.Channel == p.Key).ToList();
+            int planned = mine.Sum(x => x.Part.Count);
+            // Planned recipients with no ledger row yet are still queued.
+            p.Value["queued"] = Math.Max(0, planned - p.Value.Values.Sum());
+            IReadOnlyList<WaitingReport> waiting = [.. mine.Where(x => x.Part.State == BatchPartState.Waiting)
+                .GroupBy(x => x.Part.WaitingFor ?? "the queue")
+                .Select(g => new WaitingReport(g.Count(), g.Key, g.Max(x => x.Part.Until)))];
+            return new ChannelReport(p.Value, planned, waiting);
+        });
+
+        var poisoned = parts.Where(x => x.Part.State == BatchPartState.Poisoned)
+            .Select(x => new PoisonedReport(x.BatchNo, x.Part.Channel, x.Part.Attempts, x.Part.Error)).ToList();
+        var batchReport = new BatchReport(
+            parts.Count,
+            parts.Count(x => x.Part.State == BatchPartState.Done),
+            parts.Count(x => x.Part.State == BatchPartState.Waiting),
+            parts.Count(x => x.Part.State == BatchPartState.Pending && x.Part.Attempts > 0),
+            poisoned.Count);
+        return new CampaignReport(id, campaign.State, Describe(campaign, channelsReport, batchReport, poisoned), channelsReport, batchReport, poisoned);
+    }
+
+    /// <summary>What the campaign is doing or waiting for, in the words staff see.</summary>
+    private static string Describe(Campaign campaign, IReadOnlyDictionary<Channel, ChannelReport> channels, BatchReport batches, List<PoisonedReport> poisoned)
+    {
+        if (campaign.State != CampaignState.Sending)
+        {
+            return campaign.State switch
+            {
+                CampaignState.Draft => "Draft: waiting for approval.",
+                CampaignState.Approved => "Approved: waiting to be sent or scheduled.",
+                CampaignState.Scheduled => FormattableString.Invariant($"Scheduled for {campaign.ScheduledAt:yyyy-MM-dd HH:mm} UTC."),
+                CampaignState.Completed => "Completed.",
+                CampaignState.Cancelled => "Cancelled: parts not yet sent were not sent.",
+                _ => "Failed: it has no approved segment.",
+            };
+        }
+
+        var reasons = new List<string>();
+        if (!campaign.Plan.Complete)
+        {
+            reasons.Add(FormattableString.Invariant($"Planning: {campaign.Plan.NextBatch} batches so far."));
+        }
+
+        if (poisoned.Count > 0)
+        {
+            reasons.Add(FormattableString.Invariant(
+                $"Needs attention: {poisoned.Count} batch part(s) failed on every attempt ({poisoned[0].Error}). Fix the cause, then retry them (POST /api/v1/campaigns/{campaign.Id}/retry)."));
+        }
+
+        foreach ((Channel channel, ChannelReport report) in channels)
+        {
+            reasons.AddRange(report.Waiting.Select(w => FormattableString.Invariant(
+                $"{channel}: {w.Batches} batch(es) waiting for {w.Reason}{(w.Until is { } until ? $" until {until:yyyy-MM-dd HH:mm} UTC" : "")}.")));
+        }
+
+        if (reasons.Count == 0)
+        {
+            reasons.Add(FormattableString.Invariant($"Sending: {batches.Done} of {batches.Planned} batch parts done."));
+        }
+
+        return string.Join(" ", reasons);
+    }
+
+    /// <summary>One recipient's status on each channel the campaign reached them on; empty if none.</summary>
+    public async Task<IReadOnlyList<RecipientStatus>> RecipientAsync(string id, string supporterId, CancellationToken cancellationToken = default)
+    {
+        var statuses = new List<RecipientStatus>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            if (await ledger.GetAsync(id, channel, supporterId, cancellationToken) is { } delivery)
+            {
+                statuses.Add(new RecipientStatus(supporterId, channel, delivery.Status, delivery.ErrorCode, delivery.UpdatedAt, delivery.DeliveryId));
+            }
+        }
+
+        return statuses;
+    }
+}

@@ -5,7 +5,7 @@ internal static class EmailHeaders
 {
     public static IReadOnlyDictionary<string, string> For(OutgoingMessage message) => new Dictionary<string, string>
     {
-        ["List-Unsubscribe"] = $"<{message.Values.Values["unsubscribe_link"]}>",
+        ["List-Unsubscribe"] = $"<{message.Message.UnsubscribeLink}>",
         ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
     };
 }

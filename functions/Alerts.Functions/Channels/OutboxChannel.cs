@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Alerts.Campaigns;
-using Alerts.Messages;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Azure.Data.Tables;
@@ -41,22 +40,10 @@ internal sealed class OutboxChannel(Channel kind, AlertsStorage storage, TimePro
                 ["To"] = message.Address,
                 ["At"] = time.GetUtcNow(),
             };
-            if (kind == Channel.Sms)
-            {
-                row["Body"] = message.SmsBody!;
-            }
-            else if (campaign.Email!.TemplateId is { } template)
-            {
-                row["Subject"] = $"(SendGrid template {template})";
-                LargeText.Write(row, "Body", JsonSerializer.Serialize(message.Values.Values));
-            }
-            else
-            {
-                row["Subject"] = MessageRenderer.Fill(campaign.Email.Subject!, message.Values);
-                LargeText.Write(row, "Body", MessageRenderer.Fill(campaign.Email.Text!, message.Values));
-                LargeText.Write(row, "Html", MessageRenderer.Fill(campaign.Email.Html!, message.Values, html: true));
-            }
-
+            // Rendered by the same renderer as every other channel: the outbox shows what would have gone out.
+            row["Subject"] = message.Message.Subject;
+            LargeText.Write(row, "Body", message.Message.Text);
+            LargeText.Write(row, "Html", message.Message.Html);
             if (kind == Channel.Email)
             {
                 row["Headers"] = JsonSerializer.Serialize(EmailHeaders.For(message));

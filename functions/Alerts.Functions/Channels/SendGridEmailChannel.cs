@@ -56,11 +56,11 @@ internal sealed partial class SendGridEmailChannel(
             message.AddTo(new EmailAddress(m.Address, m.Name), i);
             if (email.TemplateId is not null)
             {
-                message.SetTemplateData(m.Values.Values, i);
+                message.SetTemplateData(m.Message.Values, i);
             }
             else
             {
-                message.AddSubstitutions(EmailTemplates.Substitutions(m.Values), i);
+                message.AddSubstitutions(EmailTemplates.Substitutions(m.Message.Values), i);
             }
 
             foreach ((string header, string value) in EmailHeaders.For(m))
@@ -83,31 +83,21 @@ internal sealed partial class SendGridEmailChannel(
         try
         {
             response = await _client.SendEmailAsync(message, cancellationToken);
-            metrics.ProviderDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("provider", "sendgrid"), new("status", (int)response.StatusCode));
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                metrics.ProviderThrottled.Add(1, new KeyValuePair<string, object?>("provider", "sendgrid"));
-            }
+            metrics.RecordProviderCall("sendgrid", response.StatusCode, time.GetElapsedTime(started));
         }
-        catch (Exception ex) when (SendFailures.CertainlyNotSent(ex))
+        catch (Exception ex) when (SendOutcomes.IsFailure(ex, cancellationToken))
         {
-            LogFailure(logger, recipients, "not connected");
-            return new DeliveryResult.Deferred(null, "could not be reached");
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            LogFailure(logger, recipients, ex is TaskCanceledException ? "timeout" : "connection lost");
-            return new DeliveryResult.Unknown(ex is TaskCanceledException ? "timeout" : "connection lost");
+            DeliveryResult failed = SendOutcomes.FromFailure(ex);
+            LogFailure(logger, recipients, failed is DeliveryResult.Unknown unknown ? unknown.Reason : "not connected");
+            return failed;
         }
 
         LogStatus(logger, recipients, (int)response.StatusCode);
-        return response.StatusCode switch
+        return SendOutcomes.FromStatus(response.StatusCode, response.Headers, time) ?? response.StatusCode switch
         {
             HttpStatusCode.Accepted or HttpStatusCode.OK => new DeliveryResult.Accepted(
                 response.Headers.TryGetValues("X-Message-Id", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null),
-            HttpStatusCode.TooManyRequests => new DeliveryResult.Deferred(SendFailures.RetryAfter(response.Headers, time), "asked us to slow down (429)"),
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new DeliveryResult.Deferred(null, "SendGrid refused the API key", Permanent: true),
-            >= HttpStatusCode.InternalServerError => new DeliveryResult.Unknown(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             _ => new DeliveryResult.Rejected(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), Suppress: false),
         };
     }
@@ -119,19 +109,17 @@ internal sealed partial class SendGridEmailChannel(
     private static partial void LogFailure(ILogger logger, int recipients, string reason);
 }
 
-internal static partial class EmailTemplates
+/// <summary>Our templates as SendGrid fills them: each placeholder a substitution tag, its value per personalization.</summary>
+internal static class EmailTemplates
 {
     /// <summary>{{first_name}} → -first_name-text- (or -html-), SendGrid substitution tags.</summary>
     public static string ToSubstitutionTags(string template, bool html) =>
-        Placeholder().Replace(template, m => $"-{m.Groups[1].Value}-{(html ? "html" : "text")}-");
+        Messages.Placeholders.Pattern().Replace(template, m => $"-{m.Groups[1].Value}-{(html ? "html" : "text")}-");
 
-    public static Dictionary<string, string> Substitutions(Personalisation values) =>
-        values.Values.SelectMany(v => new[]
+    public static Dictionary<string, string> Substitutions(IReadOnlyDictionary<string, string> values) =>
+        values.SelectMany(v => new[]
         {
             KeyValuePair.Create($"-{v.Key}-text-", v.Value),
             KeyValuePair.Create($"-{v.Key}-html-", WebUtility.HtmlEncode(v.Value)),
         }).ToDictionary();
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{\s*([a-z_]+)\s*\}\}")]
-    private static partial System.Text.RegularExpressions.Regex Placeholder();
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace Alerts.Channels;
@@ -20,4 +21,12 @@ public sealed class SendGridOptions
     /// on a connection the provider (or a load balancer in front of it) has already dropped.
     /// </summary>
     public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+internal sealed class SendGridOptionsValidator : IValidateOptions<SendGridOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SendGridOptions options) =>
+        options.Host is { IsAbsoluteUri: true, Scheme: "https" or "http" }
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("SendGrid:Host must be an absolute http(s) URL, e.g. https://api.sendgrid.com/.");
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 
 namespace Alerts.Channels;
@@ -32,4 +33,34 @@ public sealed class TwilioOptions
     public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AccountSid);
+}
+
+internal sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TwilioOptions options)
+    {
+        if (!options.IsConfigured)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        var failures = new List<string>();
+        bool apiKey = !string.IsNullOrWhiteSpace(options.ApiKeySid) && !string.IsNullOrWhiteSpace(options.ApiKeySecret);
+        if (string.IsNullOrWhiteSpace(options.AuthToken))
+        {
+            failures.Add("Twilio:AuthToken is required with Twilio:AccountSid: webhooks are signed with it.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.MessagingServiceSid) == string.IsNullOrWhiteSpace(options.From))
+        {
+            failures.Add("Set exactly one of Twilio:MessagingServiceSid and Twilio:From.");
+        }
+
+        if (!apiKey && (!string.IsNullOrWhiteSpace(options.ApiKeySid) || !string.IsNullOrWhiteSpace(options.ApiKeySecret)))
+        {
+            failures.Add("Twilio:ApiKeySid and Twilio:ApiKeySecret go together.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }

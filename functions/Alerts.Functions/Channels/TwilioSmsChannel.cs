@@ -21,7 +21,7 @@ internal sealed partial class TwilioSmsChannel(
         {
             using System.Threading.RateLimiting.RateLimitLease lease = await limiter.Limiter.AcquireAsync(1, cancellationToken);
             var callback = new Uri(alerting.Value.PublicBaseUrl, "api/hooks/twilio/status?d=" + Uri.EscapeDataString(message.DeliveryId));
-            DeliveryResult result = await twilio.SendAsync(message.Address, message.SmsBody!, callback, cancellationToken);
+            DeliveryResult result = await twilio.SendAsync(message.Address, message.Message.Text, callback, cancellationToken);
             LogOutcome(logger, message.SupporterId, result is DeliveryResult.Accepted ? "accepted" : result is DeliveryResult.Rejected ? "rejected" : result is DeliveryResult.Deferred ? "deferred" : "unknown");
             results.Add(result);
         }

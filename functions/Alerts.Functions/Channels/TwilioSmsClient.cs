@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net;
 using System.Text.Json;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -34,20 +33,12 @@ internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> o
         try
         {
             response = await http.SendAsync(request, cancellationToken);
-            metrics.ProviderDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("provider", "twilio"), new("status", (int)response.StatusCode));
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                metrics.ProviderThrottled.Add(1, new KeyValuePair<string, object?>("provider", "twilio"));
-            }
+            metrics.RecordProviderCall("twilio", response.StatusCode, time.GetElapsedTime(started));
         }
-        catch (Exception ex) when (SendFailures.CertainlyNotSent(ex))
-        {
-            return new DeliveryResult.Deferred(null, "could not be reached");
-        }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (SendOutcomes.IsFailure(ex, cancellationToken))
         {
             // Twilio has no idempotency key: once the request may have left, a retry could send twice.
-            return new DeliveryResult.Unknown(ex is TaskCanceledException ? "timeout" : "connection lost");
+            return SendOutcomes.FromFailure(ex);
         }
 
         using (response)
@@ -57,14 +48,9 @@ internal sealed class TwilioSmsClient(HttpClient http, IOptions<TwilioOptions> o
                 return new DeliveryResult.Accepted(await ReadAsync(response, "sid", cancellationToken));
             }
 
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            if (SendOutcomes.FromStatus(response.StatusCode, response.Headers, time) is { } outcome)
             {
-                return new DeliveryResult.Deferred(SendFailures.RetryAfter(response.Headers, time), "asked us to slow down (429)");
-            }
-
-            if ((int)response.StatusCode >= 500)
-            {
-                return new DeliveryResult.Unknown(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return outcome;
             }
 
             string code = await ReadAsync(response, "code", cancellationToken) ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -21,15 +21,18 @@ internal sealed class DispatchDeferredException(string message) : Exception(mess
 /// </summary>
 internal sealed partial class BatchDispatcher(
     CampaignStore campaigns,
+    BatchStore batches,
+    CampaignCompletion completion,
     SupporterStore supporters,
+    SuppressionList suppressions,
     DeliveryLedger ledger,
     IEnumerable<IAlertChannel> channels,
+    MessageContexts contexts,
     MessageRenderer renderer,
     DispatchQueue queue,
     QuietHours quietHours,
     FunctionCatalog catalog,
     IOptions<AlertingOptions> options,
-    Audit.AuditLog audit,
     Hosting.AlertsMetrics metrics,
     TimeProvider time,
     ILogger<BatchDispatcher> logger)
@@ -44,7 +47,7 @@ internal sealed partial class BatchDispatcher(
         Channel channel = message.Channel ?? throw new FormatException("A send message names its channel.");
         var nothing = new DispatchSummary(message.CampaignId, message.BatchNo, channel, 0, 0, 0, 0, 0);
         Campaign? campaign = await campaigns.GetAsync(message.CampaignId, cancellationToken);
-        CampaignBatch? batch = campaign is null ? null : await campaigns.GetBatchAsync(campaign.Id, message.BatchNo, cancellationToken);
+        CampaignBatch? batch = campaign is null ? null : await batches.GetBatchAsync(campaign.Id, message.BatchNo, cancellationToken);
         if (campaign is null || batch is null || !batch.Parts.TryGetValue(channel, out BatchPart? part))
         {
             LogSkippedBatch(logger, message.CampaignId, message.BatchNo, campaign?.State);
@@ -55,7 +58,7 @@ internal sealed partial class BatchDispatcher(
         {
             // Cancelled: parts not yet sent stop here.
             LogSkippedBatch(logger, campaign.Id, batch.BatchNo, campaign.State);
-            await campaigns.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Done, attempt, campaign.State.ToString(), cancellationToken: cancellationToken);
+            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Done, attempt, campaign.State.ToString(), cancellationToken: cancellationToken);
             return nothing;
         }
 
@@ -68,7 +71,7 @@ internal sealed partial class BatchDispatcher(
         {
             // No SMS in quiet hours: this part comes back when they end.
             await queue.EnqueueAsync(message, quietUntil - time.GetUtcNow(), cancellationToken);
-            await campaigns.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Waiting, part.Attempts, until: quietUntil, waitingFor: "SMS quiet hours", cancellationToken: cancellationToken);
+            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Waiting, part.Attempts, until: quietUntil, waitingFor: "SMS quiet hours", cancellationToken: cancellationToken);
             return nothing;
         }
 
@@ -83,7 +86,7 @@ internal sealed partial class BatchDispatcher(
         {
             // The queue retries this part alone; on its last attempt it is poisoned and waits for staff.
             bool poisoned = attempt >= catalog.Queues.MaxDequeueCount;
-            await campaigns.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, poisoned ? BatchPartState.Poisoned : BatchPartState.Pending, attempt,
+            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, poisoned ? BatchPartState.Poisoned : BatchPartState.Pending, attempt,
                 ex is DispatchDeferredException ? ex.Message : ex.GetType().Name, cancellationToken: CancellationToken.None);
             if (poisoned)
             {
@@ -99,12 +102,8 @@ internal sealed partial class BatchDispatcher(
             return counts.Summary(campaign.Id, batch.BatchNo, channel);
         }
 
-        await campaigns.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Done, attempt, cancellationToken: cancellationToken);
-        if (await campaigns.TryCompleteAsync(campaign.Id, time.GetUtcNow(), cancellationToken))
-        {
-            LogCompleted(logger, campaign.Id);
-            await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaign.Id, "Sending → Completed", cancellationToken);
-        }
+        await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Done, attempt, cancellationToken: cancellationToken);
+        await completion.TryCompleteAsync(campaign.Id, cancellationToken);
 
         return counts.Summary(campaign.Id, batch.BatchNo, channel);
     }
@@ -130,7 +129,7 @@ internal sealed partial class BatchDispatcher(
         TimeSpan backoff = TimeSpan.FromTicks(Math.Min(LongestDeferral.Ticks, FirstDeferral.Ticks << Math.Min(message.Retry, 16)));
         TimeSpan delay = deferral.RetryAfter is { } asked && asked > backoff ? asked : backoff;
         await queue.EnqueueAsync(message with { Retry = message.Retry + 1, DeferredSince = since }, delay, cancellationToken);
-        await campaigns.UpdatePartAsync(campaign.Id, batchNo, part.Channel, BatchPartState.Waiting, part.Attempts, until: now + delay,
+        await batches.UpdatePartAsync(campaign.Id, batchNo, part.Channel, BatchPartState.Waiting, part.Attempts, until: now + delay,
             waitingFor: deferral.Reason, cancellationToken: cancellationToken);
         LogDeferred(logger, campaign.Id, batchNo, part.Channel, deferral.SupporterIds.Count, deferral.Reason, delay);
         return true;
@@ -152,10 +151,12 @@ internal sealed partial class BatchDispatcher(
                 Supporter? supporter = (await supporters.GetAsync(part.SupporterIds[i], token))?.Supporter;
                 checks[i] = (supporter, supporter is null ? "erased"
                     : !supporter.CanReceive(channel) ? "no-consent"
-                    : await supporters.FindSuppressionAsync(channel, supporter.AddressFor(channel)!, token) is not null ? "suppressed"
+                    : await suppressions.FindAsync(channel, supporter.AddressFor(channel)!, token) is not null ? "suppressed"
                     : null);
             });
 
+        // What every message of the part is filled from beyond its recipient: built once for the part.
+        MessageContext context = await contexts.ForAsync(campaign, cancellationToken);
         var eligible = new List<(OutgoingMessage Message, Supporter Supporter)>();
         for (int i = 0; i < checks.Length; i++)
         {
@@ -168,10 +169,9 @@ internal sealed partial class BatchDispatcher(
                 continue;
             }
 
-            Personalisation values = renderer.For(supporter!, channel, campaign.Content);
+            RenderedMessage message = renderer.Render(context, renderer.RecipientFor(supporter!, channel), channel);
             eligible.Add((new OutgoingMessage(
-                DeliveryIds.For(campaign.Id, channel, supporter!.Id), supporter.Id, supporter.AddressFor(channel)!,
-                supporter.FirstName, values, channel == Channel.Sms ? renderer.Sms(campaign.Content.Sms!, values) : null), supporter));
+                DeliveryIds.For(campaign.Id, channel, supporter!.Id), supporter.Id, supporter.AddressFor(channel)!, supporter.FirstName, message), supporter));
         }
 
         // Reserve just before each provider call, so a crash leaves at most one call's recipients unknown.
@@ -260,7 +260,7 @@ internal sealed partial class BatchDispatcher(
                     outcomes.Add((message.SupporterId, DeliveryStatus.Failed, null, rejected.Code));
                     if (rejected.Suppress)
                     {
-                        await supporters.SuppressAsync(channel, supporter.AddressFor(channel)!, "provider-" + rejected.Code, "provider", now, cancellationToken);
+                        await suppressions.AddAsync(channel, supporter.AddressFor(channel)!, "provider-" + rejected.Code, "provider", actor: "provider", now, cancellationToken);
                     }
 
                     counts.Failed++;
@@ -300,9 +300,6 @@ internal sealed partial class BatchDispatcher(
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} outcome unknown ({Reason}); it will not be re-sent unless staff ask")]
     private static partial void LogUnknown(ILogger logger, string deliveryId, string reason);
-
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Campaign {CampaignId} completed")]
-    private static partial void LogCompleted(ILogger logger, string campaignId);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Campaign {CampaignId} batch {BatchNo} {Channel} failed {Attempts} times and goes to the poison queue; staff can retry it")]
     private static partial void LogPoisoned(ILogger logger, string campaignId, int batchNo, Channel channel, int attempts);

@@ -1,4 +1,7 @@
-using Alerts.Messages;
+using System.Globalization;
+using Alerts.Storage;
+using Azure;
+using Azure.Data.Tables;
 using Alerts.Supporters;
 
 namespace Alerts.Dispatch;
@@ -23,8 +26,103 @@ internal sealed record BatchPart(
     Channel Channel, IReadOnlyList<string> SupporterIds, int Count, BatchPartState State, int Attempts, string? Error, DateTimeOffset? Until, string? WaitingFor);
 
 /// <summary>
-/// One planned batch: up to <see cref="AlertingOptions.BatchSize"/> supporters, with a part per channel
+/// One planned batch: up to <see cref="Messages.AlertingOptions.BatchSize"/> supporters, with a part per channel
 /// holding the supporters eligible on it when planned. Each part has its own queue message, so one
 /// channel's outage never holds up the other.
 /// </summary>
 internal sealed record CampaignBatch(string CampaignId, int BatchNo, IReadOnlyDictionary<Channel, BatchPart> Parts);
+
+/// <summary>A sending campaign's planned batches: a row each, with a part per channel.</summary>
+internal sealed class BatchStore(AlertsStorage storage)
+{
+    private readonly TableClient _batches = storage.Table(Tables.CampaignBatches);
+
+    /// <summary>Writes a batch unless it exists: a replanned batch keeps what was planned first. A part with nobody in it is done.</summary>
+    public async Task AddBatchAsync(string campaignId, int batchNo, IReadOnlyDictionary<Channel, IReadOnlyList<string>> supporterIds, CancellationToken cancellationToken = default)
+    {
+        var row = new TableEntity(campaignId, BatchKey(batchNo));
+        foreach ((Channel channel, IReadOnlyList<string> ids) in supporterIds)
+        {
+            row[channel + "Ids"] = string.Join(',', ids);
+            row[channel + "Count"] = ids.Count;
+            row[channel + "State"] = (ids.Count == 0 ? BatchPartState.Done : BatchPartState.Pending).ToString();
+        }
+
+        try
+        {
+            await _batches.AddEntityAsync(row, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+        }
+    }
+
+    public async Task<CampaignBatch?> GetBatchAsync(string campaignId, int batchNo, CancellationToken cancellationToken = default)
+    {
+        NullableResponse<TableEntity> row = await _batches.GetEntityIfExistsAsync<TableEntity>(campaignId, BatchKey(batchNo), cancellationToken: cancellationToken);
+        return row.HasValue ? ToBatch(row.Value!, withIds: true) : null;
+    }
+
+    /// <summary>Records where one channel's part of a batch is. Merges: the other channel's part is untouched.</summary>
+    public async Task UpdatePartAsync(
+        string campaignId, int batchNo, Channel channel, BatchPartState state, int attempts, string? error = null,
+        DateTimeOffset? until = null, string? waitingFor = null, CancellationToken cancellationToken = default) =>
+        await _batches.UpdateEntityAsync(new TableEntity(campaignId, BatchKey(batchNo))
+        {
+            [channel + "State"] = state.ToString(),
+            [channel + "Attempts"] = attempts,
+            [channel + "Error"] = error,
+            [channel + "Until"] = until,
+            [channel + "WaitingFor"] = waitingFor,
+        }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    /// <summary>Every batch of a campaign, without the supporter ids (a report or completion check needs only states).</summary>
+    public async Task<IReadOnlyList<CampaignBatch>> ListBatchesAsync(string campaignId, CancellationToken cancellationToken = default)
+    {
+        string[] select = ["RowKey", .. Enum.GetValues<Channel>().SelectMany(c => PartColumns.Select(column => c + column))];
+        var batches = new List<CampaignBatch>();
+        await foreach (TableEntity row in _batches.QueryAsync<TableEntity>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), select: select, cancellationToken: cancellationToken))
+        {
+            batches.Add(ToBatch(row, withIds: false, campaignId));
+        }
+
+        return batches;
+    }
+
+    /// <summary>Whether every part of the first <paramref name="planned"/> batches is done (each batch read once, states only).</summary>
+    public async Task<bool> AllDoneAsync(string campaignId, int planned, CancellationToken cancellationToken = default)
+    {
+        IReadOnlyList<CampaignBatch> batches = await ListBatchesAsync(campaignId, cancellationToken);
+        return batches.Count >= planned && batches.All(b => b.Parts.Values.All(p => p.State == BatchPartState.Done));
+    }
+
+    private static readonly string[] PartColumns = ["Count", "State", "Attempts", "Error", "Until", "WaitingFor"];
+
+    private static string BatchKey(int batchNo) => batchNo.ToString("D7", CultureInfo.InvariantCulture);
+
+    private static CampaignBatch ToBatch(TableEntity row, bool withIds, string? campaignId = null)
+    {
+        var parts = new Dictionary<Channel, BatchPart>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            if (row.GetString(channel + "State") is not { } state)
+            {
+                continue; // not a channel of this campaign
+            }
+
+            parts[channel] = new BatchPart(
+                channel,
+                withIds && row.GetString(channel + "Ids") is { Length: > 0 } ids ? ids.Split(',') : [],
+                row.GetInt32(channel + "Count") ?? 0,
+                Enum.Parse<BatchPartState>(state),
+                row.GetInt32(channel + "Attempts") ?? 0,
+                row.GetString(channel + "Error"),
+                row.GetDateTimeOffset(channel + "Until"),
+                row.GetString(channel + "WaitingFor"));
+        }
+
+        return new CampaignBatch(campaignId ?? row.PartitionKey, int.Parse(row.RowKey, CultureInfo.InvariantCulture), parts);
+    }
+
+}

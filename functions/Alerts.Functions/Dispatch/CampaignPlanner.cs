@@ -1,3 +1,4 @@
+using Alerts.Audit;
 using Alerts.Campaigns;
 using Alerts.Messages;
 using Alerts.Segments;
@@ -12,10 +13,12 @@ namespace Alerts.Dispatch;
 /// </summary>
 internal sealed partial class CampaignPlanner(
     CampaignStore campaigns,
+    BatchStore batches,
+    CampaignTransitions transitions,
+    CampaignCompletion completion,
     SegmentEvaluator evaluator,
     DispatchQueue queue,
     IOptions<AlertingOptions> options,
-    Audit.AuditLog audit,
     TimeProvider time,
     ILogger<CampaignPlanner> logger)
 {
@@ -33,10 +36,8 @@ internal sealed partial class CampaignPlanner(
             if (campaign.ApprovedSegment is not { } approved)
             {
                 // Only a campaign approved before approval fixed its audience can get here.
-                if (await campaigns.TryReplaceAsync(campaign with { State = CampaignState.Failed, UpdatedAt = time.GetUtcNow() }, cancellationToken))
-                {
-                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Failed: no approved segment", cancellationToken);
-                }
+                await transitions.ChangeAsync(campaignId, [CampaignState.Sending], c => c with { State = CampaignState.Failed }, Actors.System,
+                    "no approved segment", cancellationToken);
 
                 LogNoSegment(logger, campaignId);
                 return planned;
@@ -55,7 +56,7 @@ internal sealed partial class CampaignPlanner(
                 // Each channel's part lists only who could receive on it when planned; sending re-checks.
                 Dictionary<Channel, IReadOnlyList<string>> parts = channels.ToDictionary(c => c,
                     c => (IReadOnlyList<string>)[.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]);
-                await campaigns.AddBatchAsync(campaignId, batchNo, parts, cancellationToken);
+                await batches.AddBatchAsync(campaignId, batchNo, parts, cancellationToken);
                 foreach ((Channel channel, IReadOnlyList<string> ids) in parts.Where(p => p.Value.Count > 0))
                 {
                     await queue.EnqueueAsync(DispatchMessage.Send(campaignId, batchNo, channel), cancellationToken: cancellationToken);
@@ -69,10 +70,7 @@ internal sealed partial class CampaignPlanner(
             if (await campaigns.TryReplaceAsync(campaign with { Plan = progress, UpdatedAt = time.GetUtcNow() }, cancellationToken) && progress.Complete)
             {
                 LogPlanned(logger, campaignId, progress.NextBatch);
-                if (await campaigns.TryCompleteAsync(campaignId, time.GetUtcNow(), cancellationToken)) // every batch may already be done
-                {
-                    await audit.RecordAsync("system", "CampaignStateChanged", "campaign", campaignId, "Sending → Completed", cancellationToken);
-                }
+                await completion.TryCompleteAsync(campaignId, cancellationToken); // every batch may already be done
 
                 return planned;
             }

@@ -30,5 +30,15 @@ internal sealed class AlertsMetrics : IDisposable
 
     public Counter<long> ProviderThrottled { get; }
 
+    /// <summary>One provider request: how long it took, what it answered, and a 429 counted apart.</summary>
+    public void RecordProviderCall(string provider, System.Net.HttpStatusCode status, TimeSpan elapsed)
+    {
+        ProviderDuration.Record(elapsed.TotalSeconds, new("provider", provider), new("status", (int)status));
+        if (status == System.Net.HttpStatusCode.TooManyRequests)
+        {
+            ProviderThrottled.Add(1, new KeyValuePair<string, object?>("provider", provider));
+        }
+    }
+
     public void Dispose() => _meter.Dispose();
 }

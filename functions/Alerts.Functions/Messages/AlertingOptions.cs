@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Alerts.Channels;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Messages;
@@ -44,7 +43,7 @@ public sealed class AlertingOptions
     public string UnsubscribeSigningKey { get; set; } = string.Empty;
 }
 
-internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>, IValidateOptions<TwilioOptions>, IValidateOptions<SendGridOptions>
+internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
 {
     public ValidateOptionsResult Validate(string? name, AlertingOptions options)
     {
@@ -68,36 +67,4 @@ internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOption
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    public ValidateOptionsResult Validate(string? name, TwilioOptions options)
-    {
-        if (!options.IsConfigured)
-        {
-            return ValidateOptionsResult.Success;
-        }
-
-        var failures = new List<string>();
-        bool apiKey = !string.IsNullOrWhiteSpace(options.ApiKeySid) && !string.IsNullOrWhiteSpace(options.ApiKeySecret);
-        if (string.IsNullOrWhiteSpace(options.AuthToken))
-        {
-            failures.Add("Twilio:AuthToken is required with Twilio:AccountSid: webhooks are signed with it.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.MessagingServiceSid) == string.IsNullOrWhiteSpace(options.From))
-        {
-            failures.Add("Set exactly one of Twilio:MessagingServiceSid and Twilio:From.");
-        }
-
-        if (!apiKey && (!string.IsNullOrWhiteSpace(options.ApiKeySid) || !string.IsNullOrWhiteSpace(options.ApiKeySecret)))
-        {
-            failures.Add("Twilio:ApiKeySid and Twilio:ApiKeySecret go together.");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    public ValidateOptionsResult Validate(string? name, SendGridOptions options) =>
-        options.Host is { IsAbsoluteUri: true, Scheme: "https" or "http" }
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("SendGrid:Host must be an absolute http(s) URL, e.g. https://api.sendgrid.com/.");
 }

@@ -9,7 +9,7 @@ namespace Alerts.Rules;
 /// Plugged into the bill watcher's seam: each new bill event makes at most one campaign per matching rule,
 /// because the campaign id is derived from the rule and the event.
 /// </summary>
-internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, CampaignService campaigns, ILogger<AlertRuleSubscriber> logger) : IBillEventSubscriber
+internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, CampaignActions campaigns, ILogger<AlertRuleSubscriber> logger) : IBillEventSubscriber
 {
     public async Task OnBillEventAsync(BillEvent billEvent, CancellationToken cancellationToken = default)
     {
@@ -24,7 +24,8 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
                 Bill = bill,
             };
             string id = CampaignIdFor(rule.Id, billEvent.EventId);
-            CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, id, rule.Id, cancellationToken);
+            string actor = $"rule:{rule.Id}";
+            CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, actor, id, rule.Id, cancellationToken);
             if (outcome.Change == CampaignChange.Invalid)
             {
                 LogRuleInvalid(logger, rule.Id, billEvent.EventId, string.Join("; ", outcome.Errors!.Keys));
@@ -35,8 +36,8 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
             if (rule.Definition.Mode == AlertRuleMode.SendAutomatically)
             {
                 // Approved in the name of the rule and of the person (with the send scope) who set it up.
-                await campaigns.ApproveAsync(id, $"rule:{rule.Id} (set up by {rule.CreatedBy ?? "unknown"})", cancellationToken);
-                await campaigns.SendAsync(id, null, cancellationToken);
+                await campaigns.ApproveAsync(id, $"{actor} (set up by {rule.CreatedBy ?? "unknown"})", actor, cancellationToken);
+                await campaigns.SendAsync(id, null, actor, cancellationToken);
             }
         }
     }

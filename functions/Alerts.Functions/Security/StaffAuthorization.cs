@@ -11,8 +11,6 @@ internal static class StaffAuthorization
     public static IHostApplicationBuilder AddStaffAuthorization(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiKeyStore>();
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton<Audit.AuditActor>();
         builder.Services.AddSingleton<Audit.AuditLog>();
         builder.Services.AddOptions<EntraOptions>().BindConfiguration(EntraOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<EntraOptions>, EntraOptionsValidator>();

@@ -9,7 +9,7 @@ public sealed record SegmentCounts(IReadOnlyDictionary<Channel, int> Channels, i
 /// Evaluates a segment against the index, reading only the partitions that drive it (the tags it asks
 /// for, else its constituencies, else everyone), one row at a time, so memory stays flat.
 /// </summary>
-internal sealed class SegmentEvaluator(SupporterStore store)
+internal sealed class SegmentEvaluator(SegmentIndex index)
 {
     public const int SampleSize = 5;
 
@@ -41,7 +41,7 @@ internal sealed class SegmentEvaluator(SupporterStore store)
         }
 
         var constituencies = segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
-        (IReadOnlyList<IndexRow> rows, string? next) = await store.ReadIndexPageAsync(driving[i], cursor.ContinuationToken, pageSize, cancellationToken);
+        (IReadOnlyList<IndexRow> rows, string? next) = await index.ReadPageAsync(driving[i], cursor.ContinuationToken, pageSize, cancellationToken);
         var members = rows
             // With several "any" tags, a supporter is read from the first of its tags only: no set of seen ids needed.
             .Where(row => !(segment.TagsAny.Count > 0 && segment.TagsAny.Take(i).Any(row.Tags.Contains)))
@@ -52,10 +52,10 @@ internal sealed class SegmentEvaluator(SupporterStore store)
 
     /// <summary>The index partitions a segment is read from: its "any" tags, else its first "all" tag, else its constituencies, else everyone.</summary>
     public static IReadOnlyList<string> DrivingPartitions(SegmentDefinition segment) =>
-        segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Select(SupporterStore.TagPartition)]
-        : segment.TagsAll.Count > 0 ? [SupporterStore.TagPartition(segment.TagsAll[0])]
-        : segment.Constituencies.Count > 0 ? [.. segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).Distinct().Select(SupporterStore.ConstituencyPartition)]
-        : [SupporterStore.AllPartition];
+        segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Select(SegmentIndex.TagPartition)]
+        : segment.TagsAll.Count > 0 ? [SegmentIndex.TagPartition(segment.TagsAll[0])]
+        : segment.Constituencies.Count > 0 ? [.. segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).Distinct().Select(SegmentIndex.ConstituencyPartition)]
+        : [SegmentIndex.AllPartition];
 
     public async Task<SegmentCounts> CountAsync(SegmentDefinition segment, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ namespace Alerts.Supporters;
 
 /// <summary>Creates, changes, finds, exports and erases supporters, keeping look-ups and the segment index in step.</summary>
 internal sealed partial class SupporterDirectory(
-    SupporterStore store, ContactHasher hasher, ConstituencyLookup constituencies, Audit.AuditLog audit, Audit.AuditActor actor, TimeProvider time, ILogger<SupporterDirectory> logger)
+    SupporterStore store, SegmentIndex index, SuppressionList suppressions, ContactHasher hasher, ConstituencyLookup constituencies, Audit.AuditLog audit, TimeProvider time, ILogger<SupporterDirectory> logger)
 {
     private const int MaxAttempts = 3;
 
@@ -12,8 +12,8 @@ internal sealed partial class SupporterDirectory(
     /// Creates a supporter, or updates the one with the same email (or, for a row without email, the same phone).
     /// A grant over a later withdrawal is refused (<see cref="SaveResult.ConsentConflict"/>).
     /// </summary>
-    public Task<SaveOutcome> UpsertAsync(SupporterInput input, string source, bool dryRun = false, CancellationToken cancellationToken = default) =>
-        SaveAsync(null, input, source, dryRun, keepWithdrawals: false, null, cancellationToken);
+    public Task<SaveOutcome> UpsertAsync(SupporterInput input, string source, string actor, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, input, source, actor, dryRun, keepWithdrawals: false, null, cancellationToken);
 
     /// <summary>
     /// One row of an import: as <see cref="UpsertAsync"/>, but a grant over a later withdrawal keeps the
@@ -21,12 +21,12 @@ internal sealed partial class SupporterDirectory(
     /// <paramref name="lookups"/>, the rest of the import does not try again: its supporters are saved
     /// pending for the sweep, so an import made while postcodes.io is down takes seconds, not a timeout per row.
     /// </summary>
-    public Task<SaveOutcome> ImportAsync(SupporterInput input, bool dryRun, LookupOutage lookups, CancellationToken cancellationToken = default) =>
-        SaveAsync(null, input, ImportSource, dryRun, keepWithdrawals: true, lookups, cancellationToken);
+    public Task<SaveOutcome> ImportAsync(SupporterInput input, bool dryRun, LookupOutage lookups, string actor, CancellationToken cancellationToken = default) =>
+        SaveAsync(null, input, ImportSource, actor, dryRun, keepWithdrawals: true, lookups, cancellationToken);
 
     /// <summary>Changes the given fields of an existing supporter.</summary>
-    public Task<SaveOutcome> UpdateAsync(string id, SupporterInput input, string source, CancellationToken cancellationToken = default) =>
-        SaveAsync(id, input, source, dryRun: false, keepWithdrawals: false, null, cancellationToken);
+    public Task<SaveOutcome> UpdateAsync(string id, SupporterInput input, string source, string actor, CancellationToken cancellationToken = default) =>
+        SaveAsync(id, input, source, actor, dryRun: false, keepWithdrawals: false, null, cancellationToken);
 
     public const string ImportSource = "import";
 
@@ -47,16 +47,21 @@ internal sealed partial class SupporterDirectory(
             : SupporterRules.OwnConsent(source, time.GetUtcNow()), cancellationToken);
 
     /// <summary>Adds and removes tags, keeping the others.</summary>
-    public async Task<SaveOutcome> ChangeTagsAsync(string id, IEnumerable<string> add, IEnumerable<string> remove, CancellationToken cancellationToken = default)
+    public async Task<SaveOutcome> ChangeTagsAsync(string id, IEnumerable<string> add, IEnumerable<string> remove, string actor, CancellationToken cancellationToken = default)
     {
         if (await GetAsync(id, cancellationToken) is not { } supporter)
         {
             return new SaveOutcome(SaveResult.NotFound, null, new Dictionary<string, string[]>());
         }
 
+        if (add.Concat(remove).Any(t => ContactValidation.ValidateTag(t?.Trim().ToLowerInvariant()) is not null))
+        {
+            return SaveOutcome.Fail("tags", ContactValidation.ValidateTag(null)!);
+        }
+
         IEnumerable<string> removed = remove.Select(t => t.Trim().ToLowerInvariant());
         List<string> tags = [.. supporter.Tags.Concat(add).Select(t => t.Trim().ToLowerInvariant()).Except(removed)];
-        return await UpdateAsync(id, new SupporterInput { Tags = tags }, "staff", cancellationToken);
+        return await UpdateAsync(id, new SupporterInput { Tags = tags }, "staff", actor, cancellationToken);
     }
 
     public async Task<Supporter?> GetAsync(string id, CancellationToken cancellationToken = default) =>
@@ -76,7 +81,7 @@ internal sealed partial class SupporterDirectory(
     /// Erases the supporter (UK GDPR art. 17). What remains is only keyed hashes on the suppression list, so
     /// an old list imported again can never message them.
     /// </summary>
-    public async Task<bool> EraseAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<bool> EraseAsync(string id, string actor, CancellationToken cancellationToken = default)
     {
         if (await store.GetAsync(id, cancellationToken) is not { } found)
         {
@@ -87,22 +92,22 @@ internal sealed partial class SupporterDirectory(
         DateTimeOffset now = time.GetUtcNow();
         if (supporter.Email is not null)
         {
-            await store.SuppressAsync(Channel.Email, supporter.Email, "erased", "staff", now, cancellationToken);
+            await suppressions.AddAsync(Channel.Email, supporter.Email, "erased", "staff", actor, now, cancellationToken);
         }
 
         if (supporter.Phone is not null)
         {
-            await store.SuppressAsync(Channel.Sms, supporter.Phone, "erased", "staff", now, cancellationToken);
+            await suppressions.AddAsync(Channel.Sms, supporter.Phone, "erased", "staff", actor, now, cancellationToken);
         }
 
         await store.DeleteAsync(supporter, cancellationToken);
-        await audit.RecordAsync(actor.For("staff"), "SupporterErased", "supporter", id, null, cancellationToken);
+        await audit.RecordAsync(actor, "SupporterErased", "supporter", id, null, cancellationToken);
         LogErased(logger, id);
         return true;
     }
 
     public async Task<Suppression?> FindSuppressionAsync(Supporter supporter, Channel channel, CancellationToken cancellationToken = default) =>
-        supporter.AddressFor(channel) is { } address ? await store.FindSuppressionAsync(channel, address, cancellationToken) : null;
+        supporter.AddressFor(channel) is { } address ? await suppressions.FindAsync(channel, address, cancellationToken) : null;
 
     /// <summary>Rewrites a supporter's index rows from the supporter: the repair path after a crash mid-save.</summary>
     public async Task<bool> ReindexAsync(string id, CancellationToken cancellationToken = default)
@@ -124,12 +129,12 @@ internal sealed partial class SupporterDirectory(
     public async Task<EnrichmentSweep> RetryPendingEnrichmentAsync(int max, CancellationToken cancellationToken = default)
     {
         int enriched = 0, skipped = 0;
-        await foreach (IndexRow row in store.ReadIndexAsync(SupporterStore.PendingEnrichmentPartition, cancellationToken).Take(max))
+        await foreach (IndexRow row in index.ReadAsync(SegmentIndex.PendingEnrichmentPartition, cancellationToken).Take(max))
         {
             if (await store.GetAsync(row.SupporterId, cancellationToken) is not { Supporter.Enrichment: EnrichmentStatus.Pending } found)
             {
                 // A crash between a save (or an erasure) and its index clean-up left the row behind.
-                await store.DeleteIndexRowAsync(SupporterStore.PendingEnrichmentPartition, row.SupporterId, cancellationToken);
+                await index.DeleteAsync(row.SupporterId, [SegmentIndex.PendingEnrichmentPartition], cancellationToken);
                 continue;
             }
 
@@ -176,7 +181,7 @@ internal sealed partial class SupporterDirectory(
                 with { UpdatedAt = time.GetUtcNow() };
             if (await store.TrySaveAsync(next, previous, found.ETag, cancellationToken))
             {
-                await AuditConsentAsync(previous, next, source, cancellationToken);
+                await AuditConsentAsync(previous, next, actor: source, cancellationToken); // the supporter's own act, by its route
                 LogSaved(logger, id, "consent changed", source);
                 return true;
             }
@@ -185,21 +190,21 @@ internal sealed partial class SupporterDirectory(
         throw new InvalidOperationException("The supporter kept changing while their consent was being recorded; try again.");
     }
 
-    private async Task AuditConsentAsync(Supporter? previous, Supporter next, string source, CancellationToken cancellationToken)
+    private async Task AuditConsentAsync(Supporter? previous, Supporter next, string actor, CancellationToken cancellationToken)
     {
         foreach (Channel channel in Enum.GetValues<Channel>())
         {
             ChannelConsent before = previous?.ConsentFor(channel) ?? ChannelConsent.None, after = next.ConsentFor(channel);
             if (before.Status != after.Status || before.Basis != after.Basis)
             {
-                await audit.RecordAsync(actor.For(source), "ConsentChanged", "supporter", next.Id,
+                await audit.RecordAsync(actor, "ConsentChanged", "supporter", next.Id,
                     $"{channel}: {before.Status} → {after.Status} ({after.Basis}, {after.Source})", cancellationToken);
             }
         }
     }
 
     private async Task<SaveOutcome> SaveAsync(
-        string? id, SupporterInput input, string source, bool dryRun, bool keepWithdrawals, LookupOutage? lookups, CancellationToken cancellationToken)
+        string? id, SupporterInput input, string source, string actor, bool dryRun, bool keepWithdrawals, LookupOutage? lookups, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = SupporterRules.Validate(input, creating: id is null, time.GetUtcNow(), out NormalisedContact contact);
         if (errors.Count > 0)
@@ -260,7 +265,7 @@ internal sealed partial class SupporterDirectory(
 
             if (await store.TrySaveAsync(next, previous, existing?.ETag ?? default, cancellationToken))
             {
-                await AuditConsentAsync(previous, next, source, cancellationToken);
+                await AuditConsentAsync(previous, next, actor, cancellationToken);
                 LogSaved(logger, next.Id, previous is null ? "created" : "updated", source);
                 return new SaveOutcome(previous is null ? SaveResult.Created : SaveResult.Updated, next, errors, keptWithdrawn);
             }

@@ -29,7 +29,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         "obtained_directly", "opt_out_offered",
     ];
 
-    public async Task<ImportReport> ImportAsync(Stream body, ImportFormat format, bool dryRun, CancellationToken cancellationToken = default)
+    public async Task<ImportReport> ImportAsync(Stream body, ImportFormat format, bool dryRun, string actor, CancellationToken cancellationToken = default)
     {
         int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, keptWithdrawn = 0;
         var errors = new List<ImportRowError>();
@@ -75,7 +75,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                 SaveOutcome outcome;
                 try
                 {
-                    outcome = await directory.ImportAsync(row.Input!, dryRun, lookups, token);
+                    outcome = await directory.ImportAsync(row.Input!, dryRun, lookups, actor, token);
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && token.IsCancellationRequested))
                 {

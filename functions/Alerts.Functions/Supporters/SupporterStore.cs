@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Alerts.Segments;
 using Alerts.Storage;
 using Azure.Data.Tables;
@@ -7,26 +6,13 @@ using Azure;
 namespace Alerts.Supporters;
 
 /// <summary>
-/// Supporters (partition per supporter), look-ups by keyed hash of email or phone, the segment index
-/// (a partition per tag, per constituency, and one for everyone, plus one listing supporters whose
-/// constituency look-up is pending) and the suppression list.
+/// Supporters (a partition each) and their look-ups by keyed hash of email or phone, keeping the segment
+/// index in step with every save.
 /// </summary>
-internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher, Audit.AuditLog audit, Audit.AuditActor actor)
+internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher, SegmentIndex index)
 {
-    public const string AllPartition = "all";
-
-    /// <summary>Supporters whose postcode look-up failed for an outage, for the sweep that retries them.</summary>
-    public const string PendingEnrichmentPartition = "enrichment|pending";
-
     private readonly TableClient _supporters = storage.Table(Tables.Supporters);
     private readonly TableClient _lookup = storage.Table(Tables.SupporterLookup);
-    private readonly TableClient _index = storage.Table(Tables.SegmentIndex);
-    private readonly TableClient _suppressions = storage.Table(Tables.Suppressions);
-
-    public static string TagPartition(string tag) => "tag|" + tag;
-
-    public static string ConstituencyPartition(string constituency) => "con|" + constituency.Trim().ToLowerInvariant();
-
     public async Task<(Supporter Supporter, ETag ETag)?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         if (!TableKeys.IsId(id))
@@ -52,7 +38,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
     /// </summary>
     public async Task<bool> TrySaveAsync(Supporter supporter, Supporter? previous, ETag previousETag, CancellationToken cancellationToken = default)
     {
-        await UpsertIndexAsync(supporter, cancellationToken);
+        await index.UpsertAsync(supporter, cancellationToken);
 
         TableEntity row = SupporterEntity.From(supporter);
         try
@@ -75,7 +61,7 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
         await SaveLookupAsync(Channel.Sms, supporter.Id, supporter.Phone, previous?.Phone, cancellationToken);
         if (previous is not null)
         {
-            await DeleteIndexRowsAsync(supporter.Id, IndexPartitions(previous).Except(IndexPartitions(supporter)), cancellationToken);
+            await index.DeleteAsync(supporter.Id, SegmentIndex.PartitionsOf(previous).Except(SegmentIndex.PartitionsOf(supporter)), cancellationToken);
         }
 
         return true;
@@ -84,137 +70,16 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
     /// <summary>Makes the supporter's index rows match the supporter: the repair path after a crash.</summary>
     public async Task ReindexAsync(Supporter supporter, IEnumerable<string> suspectPartitions, CancellationToken cancellationToken = default)
     {
-        await UpsertIndexAsync(supporter, cancellationToken);
-        await DeleteIndexRowsAsync(supporter.Id, suspectPartitions.Except(IndexPartitions(supporter)), cancellationToken);
+        await index.UpsertAsync(supporter, cancellationToken);
+        await index.DeleteAsync(supporter.Id, suspectPartitions.Except(SegmentIndex.PartitionsOf(supporter)), cancellationToken);
     }
-
-    /// <summary>Drops one index row the supporter no longer belongs in.</summary>
-    public Task DeleteIndexRowAsync(string partition, string supporterId, CancellationToken cancellationToken = default) =>
-        DeleteIndexRowsAsync(supporterId, [partition], cancellationToken);
 
     public async Task DeleteAsync(Supporter supporter, CancellationToken cancellationToken = default)
     {
-        await DeleteIndexRowsAsync(supporter.Id, IndexPartitions(supporter), cancellationToken);
+        await index.DeleteAsync(supporter.Id, SegmentIndex.PartitionsOf(supporter), cancellationToken);
         await SaveLookupAsync(Channel.Email, supporter.Id, null, supporter.Email, cancellationToken);
         await SaveLookupAsync(Channel.Sms, supporter.Id, null, supporter.Phone, cancellationToken);
         await _supporters.DeleteEntityAsync(supporter.Id, SupporterEntity.RowKey(supporter.Id), ETag.All, cancellationToken);
-    }
-
-    public async IAsyncEnumerable<IndexRow> ReadIndexAsync(string partition, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (TableEntity row in _index.QueryAsync<TableEntity>(filter, maxPerPage: 1000, cancellationToken: cancellationToken))
-        {
-            yield return ToIndexRow(row);
-        }
-    }
-
-    /// <summary>One page of an index partition, and the continuation token for the next (null at the end).</summary>
-    public async Task<(IReadOnlyList<IndexRow> Rows, string? Next)> ReadIndexPageAsync(
-        string partition, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
-    {
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
-        await foreach (Page<TableEntity> page in _index.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
-                           .AsPages(continuationToken, pageSize))
-        {
-            return (page.Values.Select(ToIndexRow).ToList(), page.ContinuationToken);
-        }
-
-        return ([], null);
-    }
-
-    private static IndexRow ToIndexRow(TableEntity row) => new(
-        row.RowKey,
-        SupporterEntity.SplitTags(row.GetString("Tags")),
-        row.GetString("Constituency"),
-        row.GetBoolean("EmailOk") ?? false,
-        row.GetBoolean("SmsOk") ?? false);
-
-    public async Task<Suppression?> FindSuppressionAsync(Channel channel, string address, CancellationToken cancellationToken = default) =>
-        await FindSuppressionByHashAsync(channel, hasher.Hash(channel, address), cancellationToken);
-
-    public async Task<Suppression?> FindSuppressionByHashAsync(Channel channel, string hash, CancellationToken cancellationToken = default)
-    {
-        NullableResponse<TableEntity> row = await _suppressions.GetEntityIfExistsAsync<TableEntity>(channel.ToString(), hash, cancellationToken: cancellationToken);
-        return row.HasValue
-            ? new Suppression(channel, row.Value!.GetString("Reason") ?? "", row.Value.GetString("Source") ?? "", row.Value.GetDateTimeOffset("At") ?? default)
-            : null;
-    }
-
-    /// <summary>Adds the address to the suppression list; the first reason recorded is kept.</summary>
-    public async Task<bool> SuppressAsync(Channel channel, string address, string reason, string source, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        string hash = hasher.Hash(channel, address);
-        try
-        {
-            await _suppressions.AddEntityAsync(new TableEntity(channel.ToString(), hash)
-            {
-                ["Reason"] = reason,
-                ["Source"] = source,
-                ["At"] = at,
-            }, cancellationToken);
-            await audit.RecordAsync(actor.For(source), "Suppressed", "suppression", $"{channel}:{hash[..16]}", $"{reason} ({source})", cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            return false;
-        }
-    }
-
-    public async Task<bool> LiftSuppressionAsync(Channel channel, string address, string source, CancellationToken cancellationToken = default)
-    {
-        string hash = hasher.Hash(channel, address);
-        Response response = await _suppressions.DeleteEntityAsync(channel.ToString(), hash, ETag.All, cancellationToken);
-        if (response.Status == 404)
-        {
-            return false;
-        }
-
-        await audit.RecordAsync(actor.For(source), "SuppressionLifted", "suppression", $"{channel}:{hash[..16]}", source, cancellationToken);
-        return true;
-    }
-
-    public static IEnumerable<string> IndexPartitions(Supporter supporter)
-    {
-        yield return AllPartition;
-        foreach (string tag in supporter.Tags)
-        {
-            yield return TagPartition(tag);
-        }
-
-        if (supporter.Enrichment == EnrichmentStatus.Pending)
-        {
-            yield return PendingEnrichmentPartition;
-        }
-
-        if (supporter.Constituency is { Length: > 0 } constituency)
-        {
-            yield return ConstituencyPartition(constituency);
-        }
-    }
-
-    private async Task UpsertIndexAsync(Supporter supporter, CancellationToken cancellationToken)
-    {
-        string tags = string.Join(';', supporter.Tags);
-        foreach (string partition in IndexPartitions(supporter))
-        {
-            await _index.UpsertEntityAsync(new TableEntity(partition, supporter.Id)
-            {
-                ["Tags"] = tags,
-                ["Constituency"] = supporter.Constituency,
-                ["EmailOk"] = supporter.CanReceive(Channel.Email),
-                ["SmsOk"] = supporter.CanReceive(Channel.Sms),
-            }, TableUpdateMode.Replace, cancellationToken);
-        }
-    }
-
-    private async Task DeleteIndexRowsAsync(string supporterId, IEnumerable<string> partitions, CancellationToken cancellationToken)
-    {
-        foreach (string partition in partitions)
-        {
-            await _index.DeleteEntityAsync(partition, supporterId, ETag.All, cancellationToken);
-        }
     }
 
     private async Task SaveLookupAsync(Channel channel, string supporterId, string? address, string? previousAddress, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Alerts.Audit;
 using Alerts.Api;
 using Alerts.Segments;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,9 +49,9 @@ internal static class SupportersApi
     }
 
     private static async Task<Results<Created<SupporterResponse>, Ok<SupporterResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        SupporterInput input, SupporterDirectory directory, CancellationToken cancellationToken)
+        SupporterInput input, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken)
     {
-        SaveOutcome outcome = await directory.UpsertAsync(input, "staff", cancellationToken: cancellationToken);
+        SaveOutcome outcome = await directory.UpsertAsync(input, "staff", Actors.Of(user), cancellationToken: cancellationToken);
         return outcome.Result switch
         {
             SaveResult.Invalid => TypedResults.ValidationProblem(outcome.Errors),
@@ -63,11 +65,11 @@ internal static class SupportersApi
         await directory.GetAsync(id, cancellationToken) is { } supporter ? TypedResults.Ok(supporter.ToResponse()) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, SupporterInput input, SupporterDirectory directory, CancellationToken cancellationToken) =>
-        Map(await directory.UpdateAsync(id, input, "staff", cancellationToken));
+        string id, SupporterInput input, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        Map(await directory.UpdateAsync(id, input, "staff", Actors.Of(user), cancellationToken));
 
-    private static async Task<Results<NoContent, NotFound>> EraseAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
-        await directory.EraseAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound>> EraseAsync(string id, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        await directory.EraseAsync(id, Actors.Of(user), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     private static async Task<Results<Ok<SupporterExport>, NotFound>> ExportAsync(
         string id, SupporterDirectory directory, TimeProvider time, CancellationToken cancellationToken)
@@ -89,13 +91,11 @@ internal static class SupportersApi
     }
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeTagsAsync(
-        string id, TagChangeRequest request, SupporterDirectory directory, CancellationToken cancellationToken) =>
-        (request.Add ?? []).Concat(request.Remove ?? []).Any(t => ContactValidation.ValidateTag(t) is not null)
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["add"] = [ContactValidation.ValidateTag(null)!] })
-            : Map(await directory.ChangeTagsAsync(id, request.Add ?? [], request.Remove ?? [], cancellationToken));
+        string id, TagChangeRequest request, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        Map(await directory.ChangeTagsAsync(id, request.Add ?? [], request.Remove ?? [], Actors.Of(user), cancellationToken));
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RecordConsentAsync(
-        string id, string channel, ConsentInput consent, SupporterDirectory directory, CancellationToken cancellationToken)
+        string id, string channel, ConsentInput consent, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken)
     {
         if (!Enum.TryParse(channel, ignoreCase: true, out Channel parsed) || !Enum.IsDefined(parsed) || channel.Any(char.IsDigit))
         {
@@ -105,7 +105,7 @@ internal static class SupportersApi
         // The body is the channel's consent alone, so its errors name its own fields ("obtainedAt", not "smsConsent.obtainedAt").
         SaveOutcome outcome = await directory.UpdateAsync(id,
             parsed == Channel.Email ? new SupporterInput { EmailConsent = consent } : new SupporterInput { SmsConsent = consent },
-            "staff", cancellationToken);
+            "staff", Actors.Of(user), cancellationToken);
         return Map(outcome with { Errors = outcome.Errors.ToDictionary(e => e.Key[(e.Key.IndexOf('.', StringComparison.Ordinal) + 1)..], e => e.Value) });
     }
 
@@ -128,7 +128,7 @@ internal static class SupportersApi
     }
 
     private static async Task<Results<Ok<SupporterPage>, ValidationProblem>> ListByTagAsync(
-        string? tag, SupporterStore store, CancellationToken cancellationToken, int limit = 100)
+        string? tag, SegmentIndex index, CancellationToken cancellationToken, int limit = 100)
     {
         if (tag is null || ContactValidation.ValidateTag(tag) is not null || limit is < 1 or > 1000)
         {
@@ -139,7 +139,7 @@ internal static class SupportersApi
         }
 
         var items = new List<SupporterSummary>();
-        await foreach (IndexRow row in store.ReadIndexAsync(SupporterStore.TagPartition(tag), cancellationToken))
+        await foreach (IndexRow row in index.ReadAsync(SegmentIndex.TagPartition(tag), cancellationToken))
         {
             items.Add(new SupporterSummary(row.SupporterId, null, row.Tags, row.EmailOk, row.SmsOk));
             if (items.Count == limit)
@@ -168,7 +168,7 @@ internal static class SupportersApi
 
         try
         {
-            return TypedResults.Ok(await importer.ImportAsync(request.Body, format.Value, dryRun, cancellationToken));
+            return TypedResults.Ok(await importer.ImportAsync(request.Body, format.Value, dryRun, Actors.Of(request.HttpContext.User), cancellationToken));
         }
         catch (System.Text.Json.JsonException ex)
         {

@@ -1,4 +1,3 @@
-using Alerts.Segments;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Supporters;
@@ -23,11 +22,10 @@ internal static class SupportersRegistration
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 20_000);
         builder.Services.AddSingleton<ContactHasher>();
         builder.Services.AddSingleton<SupporterStore>();
+        builder.Services.AddSingleton<SuppressionList>();
         builder.Services.AddSingleton<ConstituencyLookup>();
         builder.Services.AddSingleton<SupporterDirectory>();
         builder.Services.AddSingleton<SupporterImporter>();
-        builder.Services.AddSingleton<SegmentStore>();
-        builder.Services.AddSingleton<SegmentEvaluator>();
         return builder;
     }
 

@@ -13,7 +13,7 @@ internal static class StartScheduledCampaignsTrigger
     private static async Task<InvocationResult> StartAsync(
         InvocationRequest invocation, FunctionDefinition function, IServiceProvider services, CancellationToken cancellationToken)
     {
-        CampaignService campaigns = services.GetRequiredService<CampaignService>();
+        CampaignActions campaigns = services.GetRequiredService<CampaignActions>();
         int started = await campaigns.StartDueAsync(cancellationToken);
         int resumed = await campaigns.ResumeStalledAsync(cancellationToken);
         return InvocationResult.WithLogs($"Started {started} scheduled campaigns; resumed the plans of {resumed} that had stalled.");

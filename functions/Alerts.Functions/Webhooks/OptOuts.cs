@@ -7,7 +7,7 @@ namespace Alerts.Webhooks;
 /// lands here: the address goes on the suppression list and the channel's consent is withdrawn, before
 /// the caller answers.
 /// </summary>
-internal sealed partial class OptOuts(SupporterStore store, SupporterDirectory directory, TimeProvider time, ILogger<OptOuts> logger)
+internal sealed partial class OptOuts(SupporterStore store, SuppressionList suppressions, SupporterDirectory directory, TimeProvider time, ILogger<OptOuts> logger)
 {
     /// <summary>Opts a supporter out of a channel. False when the supporter no longer exists.</summary>
     public async Task<bool> OptOutAsync(string supporterId, Channel channel, string reason, string source, CancellationToken cancellationToken = default)
@@ -26,7 +26,7 @@ internal sealed partial class OptOuts(SupporterStore store, SupporterDirectory d
     public async Task OptOutAddressAsync(Channel channel, string address, string reason, string source, CancellationToken cancellationToken = default)
     {
         // Suppression first: it stops every later send on its own, so whatever fails after it, the opt-out holds.
-        await store.SuppressAsync(channel, address, reason, source, time.GetUtcNow(), cancellationToken);
+        await suppressions.AddAsync(channel, address, reason, source, actor: source, time.GetUtcNow(), cancellationToken);
         if (await store.FindIdAsync(channel, address, cancellationToken) is { } supporterId)
         {
             await directory.WithdrawConsentAsync(supporterId, channel, source, cancellationToken);
@@ -42,13 +42,13 @@ internal sealed partial class OptOuts(SupporterStore store, SupporterDirectory d
     /// </summary>
     public async Task<bool> OptBackInBySmsAsync(string phone, CancellationToken cancellationToken = default)
     {
-        Suppression? suppression = await store.FindSuppressionAsync(Channel.Sms, phone, cancellationToken);
+        Suppression? suppression = await suppressions.FindAsync(Channel.Sms, phone, cancellationToken);
         if (suppression is { Reason: "erased" })
         {
             return false;
         }
 
-        bool changed = suppression is not null && await store.LiftSuppressionAsync(Channel.Sms, phone, StartSource, cancellationToken);
+        bool changed = suppression is not null && await suppressions.LiftAsync(Channel.Sms, phone, StartSource, actor: StartSource, cancellationToken);
         if (await store.FindIdAsync(Channel.Sms, phone, cancellationToken) is { } supporterId)
         {
             changed |= await directory.GrantOwnConsentAsync(supporterId, Channel.Sms, StartSource, cancellationToken);

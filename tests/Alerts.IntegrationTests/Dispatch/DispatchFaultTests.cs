@@ -284,7 +284,7 @@ public sealed class DispatchFaultTests : IAsyncDisposable
         await _t.StartScheduledAsync();
         Assert.Equal(0, (await _t.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // not yet: it may just be slow
 
-        _t.App.Time!.Advance(CampaignService.StalledPlanAfter + TimeSpan.FromSeconds(1));
+        _t.App.Time!.Advance(CampaignActions.StalledPlanAfter + TimeSpan.FromSeconds(1));
         Assert.Contains("resumed the plans of 1", await _t.StartScheduledAsync(), StringComparison.Ordinal);
         await _t.PumpAsync();
 

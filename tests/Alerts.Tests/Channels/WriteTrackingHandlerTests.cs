@@ -13,7 +13,7 @@ public sealed class WriteTrackingHandlerTests
         Exception failure = await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.PostAsync(new Uri("http://provider/send"), new ByteArrayContent(new byte[100_000])));
 
         Assert.IsType<RequestNotSentException>(failure);
-        Assert.True(SendFailures.CertainlyNotSent(failure));
+        Assert.True(SendOutcomes.CertainlyNotSent(failure));
     }
 
     [Fact]
@@ -24,7 +24,7 @@ public sealed class WriteTrackingHandlerTests
         Exception failure = await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.PostAsync(new Uri("http://provider/send"), new ByteArrayContent(new byte[100_000])));
 
         Assert.IsNotType<RequestNotSentException>(failure);
-        Assert.False(SendFailures.CertainlyNotSent(failure));
+        Assert.False(SendOutcomes.CertainlyNotSent(failure));
     }
 
     [Fact]

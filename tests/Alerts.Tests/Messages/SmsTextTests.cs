@@ -55,9 +55,9 @@ public sealed class SmsTextTests
     [Fact]
     public void SendFailures_OnlyAFailureToConnectIsCertainlyNotSent()
     {
-        Assert.True(SendFailures.CertainlyNotSent(new HttpRequestException(HttpRequestError.ConnectionError, "refused")));
-        Assert.True(SendFailures.CertainlyNotSent(new HttpRequestException(HttpRequestError.NameResolutionError, "dns")));
-        Assert.False(SendFailures.CertainlyNotSent(new HttpRequestException(HttpRequestError.ResponseEnded, "reset after sending")));
-        Assert.False(SendFailures.CertainlyNotSent(new TaskCanceledException("timeout")));
+        Assert.True(SendOutcomes.CertainlyNotSent(new HttpRequestException(HttpRequestError.ConnectionError, "refused")));
+        Assert.True(SendOutcomes.CertainlyNotSent(new HttpRequestException(HttpRequestError.NameResolutionError, "dns")));
+        Assert.False(SendOutcomes.CertainlyNotSent(new HttpRequestException(HttpRequestError.ResponseEnded, "reset after sending")));
+        Assert.False(SendOutcomes.CertainlyNotSent(new TaskCanceledException("timeout")));
     }
 }

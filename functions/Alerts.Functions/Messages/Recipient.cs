@@ -1,0 +1,13 @@
+using Alerts.Supporters;
+
+namespace Alerts.Messages;
+
+/// <summary>What a message may say about the one person it goes to, on one channel.</summary>
+internal sealed record Recipient(string Id, string? FirstName, string? MpName, int? MpMemberId, string? Constituency, Uri UnsubscribeLink)
+{
+    public static Recipient Of(Supporter supporter, Uri unsubscribeLink) =>
+        new(supporter.Id, supporter.FirstName, supporter.MpName, supporter.MpMemberId, supporter.Constituency, unsubscribeLink);
+
+    /// <summary>Whom previews and test sends are filled for.</summary>
+    public static Recipient Sample(Uri unsubscribeLink) => new("sample", "Sam", "Jane Smith", null, "Cardiff East", unsubscribeLink);
+}
