@@ -8,7 +8,6 @@ internal static class HttpApiRegistration
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddStaffApiDocument();
-        builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json =>

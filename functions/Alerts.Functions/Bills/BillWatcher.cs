@@ -4,6 +4,17 @@ namespace Alerts.Bills;
 
 internal sealed record PollSummary(int BillsChecked, int EventsRecorded, int Failures);
 
+internal enum WatchResult
+{
+    Watching,
+    AlreadyWatched,
+    NoSuchBill,
+    Invalid,
+}
+
+/// <summary>What came of asking to watch a bill; <see cref="Bill"/> is the watched bill when there is one.</summary>
+internal sealed record WatchOutcome(WatchResult Result, WatchedBill? Bill);
+
 /// <summary>
 /// Polls Parliament for the watched bills and records each stage change once. The update-ordered bill
 /// list, read down to the stored watermark, says which watched bills to look at, so a quiet run costs one
@@ -64,26 +75,28 @@ internal sealed partial class BillWatcher(
         return new PollSummary(candidates.Count, recorded, failures);
     }
 
-    /// <summary>
-    /// Starts watching a bill, with its current state as the baseline. Bill is null when Parliament has no
-    /// such bill; Created is false when it was already watched.
-    /// </summary>
-    public async Task<(WatchedBill? Bill, bool Created)> WatchAsync(int billId, CancellationToken cancellationToken = default)
+    /// <summary>Starts watching a bill, with its current state as the baseline.</summary>
+    public async Task<WatchOutcome> WatchAsync(int billId, CancellationToken cancellationToken = default)
     {
+        if (billId < 1)
+        {
+            return new WatchOutcome(WatchResult.Invalid, null);
+        }
+
         if (await store.FindWatchedAsync(billId, cancellationToken) is { } existing)
         {
-            return (existing, false);
+            return new WatchOutcome(WatchResult.AlreadyWatched, existing);
         }
 
         BillSummary? bill = await parliament.GetBillAsync(billId, cancellationToken);
         if (bill is null)
         {
-            return (null, false);
+            return new WatchOutcome(WatchResult.NoSuchBill, null);
         }
 
         IReadOnlyList<BillStage> stages = await parliament.GetStagesAsync(billId, cancellationToken);
         bool created = await store.AddWatchedAsync(billId, BillSnapshot.From(bill, stages), time.GetUtcNow(), cancellationToken);
-        return (await store.FindWatchedAsync(billId, cancellationToken), created);
+        return new WatchOutcome(created ? WatchResult.Watching : WatchResult.AlreadyWatched, await store.FindWatchedAsync(billId, cancellationToken));
     }
 
     /// <summary>

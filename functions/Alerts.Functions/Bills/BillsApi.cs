@@ -1,9 +1,8 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Alerts.Bills;
 
-public sealed record WatchBillRequest([property: Range(1, int.MaxValue)] int BillId);
+public sealed record WatchBillRequest(int BillId);
 
 public sealed record WatchedBillResponse(
     int BillId, string ShortTitle, string? CurrentStage, string? CurrentHouse,
@@ -37,19 +36,18 @@ internal static class BillsApi
     private static async Task<Ok<List<WatchedBillResponse>>> ListWatchedAsync(BillStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok((await store.ListWatchedAsync(cancellationToken)).OrderBy(b => b.BillId).Select(ToResponse).ToList());
 
-    private static async Task<Results<Created<WatchedBillResponse>, Ok<WatchedBillResponse>, ProblemHttpResult>> WatchAsync(
+    private static async Task<Results<Created<WatchedBillResponse>, Ok<WatchedBillResponse>, ProblemHttpResult, ValidationProblem>> WatchAsync(
         WatchBillRequest request, BillWatcher watcher, CancellationToken cancellationToken)
     {
-        (WatchedBill? watched, bool created) = await watcher.WatchAsync(request.BillId, cancellationToken);
-        if (watched is null)
+        WatchOutcome outcome = await watcher.WatchAsync(request.BillId, cancellationToken);
+        return outcome.Result switch
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Bill not found",
-                detail: $"The Parliament Bills API has no bill {request.BillId}.");
-        }
-
-        return created
-            ? TypedResults.Created($"/api/v1/bills/{watched.BillId}", ToResponse(watched))
-            : TypedResults.Ok(ToResponse(watched));
+            WatchResult.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["billId"] = ["A bill's id, as in bills.parliament.uk/bills/3023."] }),
+            WatchResult.NoSuchBill => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Bill not found",
+                detail: $"The Parliament Bills API has no bill {request.BillId}."),
+            WatchResult.Watching => TypedResults.Created($"/api/v1/bills/{outcome.Bill!.BillId}", ToResponse(outcome.Bill)),
+            _ => TypedResults.Ok(ToResponse(outcome.Bill!)),
+        };
     }
 
     private static async Task<Results<Ok<List<BillSearchResult>>, ValidationProblem>> SearchAsync(
