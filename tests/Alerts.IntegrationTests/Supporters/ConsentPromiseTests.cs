@@ -63,7 +63,7 @@ public sealed class ConsentPromiseTests : IAsyncLifetime
             csv.Append(CultureInfo.InvariantCulture, $"bulk{i}@example.org,IV1 1AA,yes\n");
         }
 
-        JsonObject report = await ImportAsync(csv.ToString());
+        JsonObject report = await _t.ImportCsvAsync(csv.ToString());
 
         Assert.Equal((2000, 2000, 0), (report["rowsRead"]!.GetValue<int>(), report["created"]!.GetValue<int>(), report["rejected"]!.GetValue<int>()));
         // After the first failures the look-up pauses instead of timing out row after row.
@@ -75,7 +75,7 @@ public sealed class ConsentPromiseTests : IAsyncLifetime
     [Fact]
     public async Task Import_ReportsInTheFilesOwnColumnNames_AndABlankConsent()
     {
-        JsonObject report = await ImportAsync(
+        JsonObject report = await _t.ImportCsvAsync(
             "email,first_name,email_consent,email_basis\nok@example.org,Ana,yes,consent\nblank@example.org,Ben,,\nbad@example.org," + new string('x', 101) + ",yes,consent\n");
 
         Assert.Equal((2, 1), (report["created"]!.GetValue<int>(), report["rejected"]!.GetValue<int>()));
@@ -85,13 +85,6 @@ public sealed class ConsentPromiseTests : IAsyncLifetime
         Assert.Equal((3, "email_consent"), (warning["row"]!.GetValue<int>(), warning["field"]!.GetValue<string>()));
     }
 
-    private async Task<JsonObject> ImportAsync(string csv)
-    {
-        HttpResponseMessage response = await _t.Client.PostAsync(new Uri("/api/v1/supporters/import", UriKind.Relative), new StringContent(csv, Encoding.UTF8, "text/csv"));
-        string text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!.AsObject();
-    }
 
     private async Task<string> IdAsync(string email) =>
         (await (await _t.Client.PostAsJsonAsync("/api/v1/supporters/find", new { email })).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
@@ -115,14 +108,14 @@ public sealed class ConsentReimportTests : IAsyncLifetime
     public async Task ReimportingAnOldFile_AfterAnUnsubscribe_KeepsTheConsentWithdrawn_UntilADatedNewConsent()
     {
         const string file = "email,first_name,email_consent,consent_date\nold@example.org,Ola,yes,2026-01-15\nother@example.org,Obi,yes,2026-01-15\n";
-        await ImportAsync(file);
+        await _t.ImportCsvAsync(file);
         string id = await IdAsync("old@example.org");
         UnsubscribeLinks links = _t.App.Services.GetRequiredService<UnsubscribeLinks>();
         await _t.Client.PostAsync(links.For(id, Channel.Email).PathAndQuery.AsRelative(),
             new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
         _t.App.Time!.Advance(TimeSpan.FromDays(3));
 
-        JsonObject again = await ImportAsync(file.Replace("Ola", "Olamide", StringComparison.Ordinal));
+        JsonObject again = await _t.ImportCsvAsync(file.Replace("Ola", "Olamide", StringComparison.Ordinal));
 
         Assert.Equal(1, again["keptWithdrawn"]!.GetValue<int>());
         JsonObject warning = again["warnings"]!.AsArray().Single()!.AsObject();
@@ -143,20 +136,13 @@ public sealed class ConsentReimportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
 
         // A file carrying a consent given after the withdrawal restores it.
-        JsonObject fresh = await ImportAsync("email,email_consent,consent_source,consent_date\nold@example.org,yes,rally sign-up,2026-06-03\n");
+        JsonObject fresh = await _t.ImportCsvAsync("email,email_consent,consent_source,consent_date\nold@example.org,yes,rally sign-up,2026-06-03\n");
         Assert.Equal((0, 1), (fresh["keptWithdrawn"]!.GetValue<int>(), fresh["updated"]!.GetValue<int>()));
         supporter = (await _t.Client.GetFromJsonAsync<JsonObject>($"/api/v1/supporters/{id}"))!;
         Assert.Equal("granted", supporter["emailConsent"]!["status"]!.GetValue<string>());
         Assert.Equal("rally sign-up", supporter["emailConsent"]!["source"]!.GetValue<string>());
     }
 
-    private async Task<JsonObject> ImportAsync(string csv)
-    {
-        HttpResponseMessage response = await _t.Client.PostAsync(new Uri("/api/v1/supporters/import", UriKind.Relative), new StringContent(csv, Encoding.UTF8, "text/csv"));
-        string text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!.AsObject();
-    }
 
     private async Task<string> IdAsync(string email) =>
         (await (await _t.Client.PostAsJsonAsync("/api/v1/supporters/find", new { email })).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();

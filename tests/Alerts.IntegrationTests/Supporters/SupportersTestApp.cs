@@ -53,5 +53,14 @@ public sealed class SupportersTestApp : IAsyncDisposable
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>Imports a CSV file and returns the report (asserting a 200).</summary>
+    public async Task<JsonObject> ImportCsvAsync(string csv)
+    {
+        HttpResponseMessage response = await Client.PostAsync(new Uri("/api/v1/supporters/import", UriKind.Relative), new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, text);
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
     public static object Consent(bool granted) => new { status = granted ? "granted" : "withdrawn", basis = "consent", source = "website form" };
 }
