@@ -1,4 +1,4 @@
-// Alerts on Azure: a Flex Consumption function app running the custom handler, its storage (identity
+// Alerts on Azure: a Flex Consumption function app (.NET 10 isolated worker), its storage (identity
 // only), Key Vault for secrets, and Application Insights on Log Analytics. See docs/deploy.md.
 targetScope = 'resourceGroup'
 

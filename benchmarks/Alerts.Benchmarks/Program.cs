@@ -137,10 +137,10 @@ internal static class Benchmark
         {
             await Parallel.ForEachAsync(messages, async (message, token) =>
             {
-                Alerts.Triggers.InvocationOutcome outcome = await app.InvokeAsync("DispatchBatch", message.MessageText, 1, token);
+                FunctionRun outcome = await app.InvokeAsync("DispatchBatch", message.MessageText, 1, token);
                 if (!outcome.Succeeded)
                 {
-                    throw new InvalidOperationException(outcome.Result.Logs[0]);
+                    throw new InvalidOperationException(outcome.Log);
                 }
 
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, token);

@@ -1,17 +1,18 @@
-using Alerts.Messages;
-using Alerts.Dispatch;
-using Alerts.Campaigns;
-using Alerts.Segments;
-using Alerts.Rules;
-using Alerts.Channels;
 using Alerts.Api;
 using Alerts.Bills;
+using Alerts.Campaigns;
+using Alerts.Channels;
+using Alerts.Dispatch;
 using Alerts.Hosting;
+using Alerts.Messages;
+using Alerts.Rules;
 using Alerts.Security;
+using Alerts.Segments;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Alerts.Triggers;
 using Alerts.Webhooks;
+using Microsoft.Azure.Functions.Worker.Builder;
 
 if (ApiKeyCommands.IsHelp(args))
 {
@@ -21,18 +22,51 @@ if (ApiKeyCommands.IsHelp(args))
 
 try
 {
+    if (HostingMode.IsFunctionsHost(args))
+    {
+        // Under the Functions host: the isolated worker. The host fires the timers, reads the dispatch queue
+        // and forwards HTTP requests to the [Function]s in Triggers/, which call the same services.
+        FunctionsApplicationBuilder worker = FunctionsApplication.CreateBuilder(args);
+        worker.ConfigureFunctionsWebApplication();
+        AddAlerts(worker, new HostingMode(UnderFunctionsHost: true));
+        worker.Services.AddSingleton<AppEndpoints>(); // the HTTP functions run the app's endpoints through it
+        await worker.Build().RunAsync();
+        return 0;
+    }
+
+    // On its own (a laptop, a VM, the tests): a web app, with the local trigger runner standing in for the host.
     // The app's own folder is its content root, so appsettings*.json are found wherever it is started from.
-    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    AddAlerts(builder, new HostingMode(UnderFunctionsHost: false));
+    builder.Services.AddHostedService<LocalTriggerRunner>(); // timers on their schedules, the dispatch queue polled
+
+    WebApplication app = builder.Build();
+    if (await ApiKeyCommands.TryRunAsync(app, args) is { } exitCode) // `create-api-key` and `revoke-api-key`, then exit
+    {
+        return exitCode;
+    }
+
+    app.UseAlertsMiddleware();
+    app.MapAlertsEndpoints();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception ex) when (StartupChecks.Explain(ex) is { } reason)
+{
+    // A setting is missing or wrong: say which, in one line, rather than a stack trace.
+    Console.Error.WriteLine("Alerts cannot start: " + reason);
+    return 1;
+}
+
+// Everything the app is, the same however it is hosted.
+static void AddAlerts(IHostApplicationBuilder builder, HostingMode hosting)
+{
     StartupChecks.Apply(builder);    // unresolved Key Vault references refused; a refusal is one line naming the setting
-
-    // Listen on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT under the Functions host; ASP.NET Core's defaults otherwise.
-    builder.WebHost.UseFunctionsCustomHandlerPort();
-
+    builder.Services.AddSingleton(hosting);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.AddHttpApi();            // problem details, strict JSON, field-level errors for unreadable bodies
-    builder.AddTelemetry();          // OpenTelemetry; Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set; no URLs with tokens in logs
-    builder.AddStorage();            // tables and queues from AzureWebJobsStorage, created before the local runner starts
-    builder.AddFunctionHosting();    // function.json catalogue, invocation handlers, local trigger runner
+    builder.AddTelemetry(hosting);   // OpenTelemetry (through the Functions worker's under the host); Azure Monitor when configured
+    builder.AddStorage();            // tables and queues from AzureWebJobsStorage; host.json's queue settings
     // The pipeline, in order (docs/architecture.md, "Where things are"):
     builder.AddBills();              // watch bills in Parliament → bill events, each once
     builder.AddRules();              // bill event → campaign, by the rules staff set
@@ -44,40 +78,6 @@ try
     builder.AddChannels();           // SendGrid, Twilio, or the local outbox
     builder.AddWebhooks();           // provider callbacks and opt-outs: back into the ledger and the suppression list
     builder.AddStaffAuthorization(); // staff API keys with read, write and send scopes; the audit log
-
-    var app = builder.Build();
-
-    if (await ApiKeyCommands.TryRunAsync(app, args) is { } exitCode) // `create-api-key` and `revoke-api-key`, then exit
-    {
-        return exitCode;
-    }
-
-    app.UseExceptionHandler();
-    app.UseStatusCodePages();
-    app.UseStaffRequestLimits();   // 413 for oversize bodies, 415 for an unreadable Content-Type
-    app.UseRateLimiter();
-    app.UseAuthentication();
-    app.UseAuthorization();
-
-    app.MapGet("/", () => "Alerts is running.").ExcludeFromDescription(); // the host's readiness probe
-    app.MapHealth();              // GET /api/health        (Health function, anonymous)
-    app.MapWatchBillsTrigger();   // POST /WatchBills       (timer, from the host or the local runner)
-    app.MapDispatchBatchTrigger(); // POST /DispatchBatch   (queue, from the host or the local runner)
-    app.MapStartScheduledCampaignsTrigger(); // POST /StartScheduledCampaigns (timer, every minute)
-    app.MapEnrichPendingSupportersTrigger(); // POST /EnrichPendingSupporters (timer, every 15 minutes)
-    app.MapStaffApi();            // /api/v1/...            (StaffApi function, function key)
-    app.MapStaffApiDocument();    // /api/v1/openapi.json   (the staff API described; Scalar at /scalar/v1 in Development)
-    app.MapWebhooks();            // /api/hooks/...         (Webhooks function, anonymous, signature-verified)
-    app.MapUnsubscribe();         // /api/unsubscribe/...   (Unsubscribe function, anonymous, signed token)
-
-    await app.RunAsync();
-    return 0;
-}
-catch (Exception ex) when (StartupChecks.Explain(ex) is { } reason)
-{
-    // A setting is missing or wrong: say which, in one line, rather than a stack trace.
-    Console.Error.WriteLine("Alerts cannot start: " + reason);
-    return 1;
 }
 
 public partial class Program;

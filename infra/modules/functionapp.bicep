@@ -50,6 +50,9 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 var appName = 'func-${name}'
 var publicBaseUrl = 'https://${appName}.azurewebsites.net/'
 var kv = '@Microsoft.KeyVault(VaultName=${vaultName};SecretName='
+// The host resolves the timers' %WatchBills:Schedule% and the like from app settings, not from the app's
+// appsettings.json: these are the schedules in that file, so there is one copy of each cron expression.
+var appDefaults = loadJsonContent('../../functions/Alerts.Functions/appsettings.json')
 
 var baseSettings = [
   // Identity-based storage for the host and for the app's tables and queues.
@@ -62,6 +65,11 @@ var baseSettings = [
   { name: 'Alerting__CharityName', value: charityName }
   { name: 'Alerting__FromEmail', value: fromEmail }
   { name: 'Alerting__PublicBaseUrl', value: publicBaseUrl }
+  { name: 'WatchBills__Schedule', value: appDefaults.WatchBills.Schedule }
+  { name: 'StartScheduledCampaigns__Schedule', value: appDefaults.StartScheduledCampaigns.Schedule }
+  { name: 'EnrichPendingSupporters__Schedule', value: appDefaults.EnrichPendingSupporters.Schedule }
+  // A .NET 10 worker on Flex can crash when started from a placeholder (worker #3335): start it cold.
+  { name: 'WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED', value: '0' }
   // Secrets: Key Vault references only; the values are set in the vault (docs/deploy.md).
   { name: 'Alerting__UnsubscribeSigningKey', value: '${kv}unsubscribe-signing-key)' }
   { name: 'Supporters__HashKey', value: '${kv}supporter-hash-key)' }
@@ -100,8 +108,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           }
         }
       }
-      // The handler is a self-contained linux-x64 ASP.NET Core app: the `custom` runtime needs no .NET.
-      runtime: { name: 'custom', version: '1.0' }
+      // The isolated worker, framework-dependent: the platform brings .NET 10 (docs/deploy.md says why).
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
       scaleAndConcurrency: {
         instanceMemoryMB: 2048
         maximumInstanceCount: maximumInstanceCount

@@ -47,10 +47,10 @@ internal static class OpenApiDocument
             });
         });
 
-    public static IEndpointRouteBuilder MapStaffApiDocument(this WebApplication app)
+    public static IEndpointRouteBuilder MapStaffApiDocument(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi(Route).AllowAnonymous();
-        if (app.Environment.IsDevelopment())
+        if (app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             app.MapScalarApiReference(options => options.WithOpenApiRoutePattern(Route).WithTitle("Alerts staff API"));
         }

@@ -15,6 +15,9 @@ public sealed record BillEventResponse(
     DateOnly? SittingDate, DateOnly? PreviousSittingDate, string? PreviousTitle,
     DateTimeOffset? DetectedAtUtc, DateTime? DetectedAtLondon, Uri BillUrl);
 
+/// <summary>What one check of the watched bills did, as the timer's run would log it.</summary>
+public sealed record BillCheckResponse(int BillsChecked, int EventsRecorded, int Failures);
+
 public sealed record BillEventPage(IReadOnlyList<BillEventResponse> Items, int Page, int PageSize, int TotalResults);
 
 /// <summary>Staff endpoints for the watch list and the events it records.</summary>
@@ -27,6 +30,7 @@ internal static class BillsApi
         api.MapGet("/bills", ListWatchedAsync).WithName("ListWatchedBills");
         api.MapPost("/bills", WatchAsync).WithName("WatchBill");
         api.MapGet("/bills/search", SearchAsync).WithName("SearchBills");
+        api.MapPost("/bills/check", CheckNowAsync).WithName("CheckBillsNow");
         api.MapDelete("/bills/{billId:int}", UnwatchAsync).WithName("UnwatchBill");
         api.MapGet("/bills/{billId:int}/events", ListBillEventsAsync).WithName("ListBillEvents");
         api.MapGet("/events", ListRecentEventsAsync).WithName("ListRecentBillEvents");
@@ -48,6 +52,16 @@ internal static class BillsApi
             WatchResult.Watching => TypedResults.Created($"/api/v1/bills/{outcome.Bill!.BillId}", ToResponse(outcome.Bill)),
             _ => TypedResults.Ok(ToResponse(outcome.Bill!)),
         };
+    }
+
+    /// <summary>
+    /// The WatchBills run, now: safe beside the timer's own, since each change is recorded insert-if-absent
+    /// and each snapshot replaced under its ETag. Parliament down → 502, nothing recorded.
+    /// </summary>
+    private static async Task<Ok<BillCheckResponse>> CheckNowAsync(BillWatcher watcher, CancellationToken cancellationToken)
+    {
+        PollSummary summary = await watcher.PollAsync(cancellationToken);
+        return TypedResults.Ok(new BillCheckResponse(summary.BillsChecked, summary.EventsRecorded, summary.Failures));
     }
 
     private static async Task<Results<Ok<List<BillSearchResult>>, ValidationProblem>> SearchAsync(

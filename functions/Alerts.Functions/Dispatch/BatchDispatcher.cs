@@ -31,7 +31,7 @@ internal sealed partial class BatchDispatcher(
     MessageRenderer renderer,
     DispatchQueue queue,
     QuietHours quietHours,
-    FunctionCatalog catalog,
+    QueueSettings queueSettings,
     IOptions<AlertingOptions> options,
     Hosting.AlertsMetrics metrics,
     TimeProvider time,
@@ -85,7 +85,7 @@ internal sealed partial class BatchDispatcher(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The queue retries this part alone; on its last attempt it is poisoned and waits for staff.
-            bool poisoned = attempt >= catalog.Queues.MaxDequeueCount;
+            bool poisoned = attempt >= queueSettings.MaxDequeueCount;
             await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, poisoned ? BatchPartState.Poisoned : BatchPartState.Pending, attempt,
                 ex is DispatchDeferredException ? ex.Message : ex.GetType().Name, cancellationToken: CancellationToken.None);
             if (poisoned)

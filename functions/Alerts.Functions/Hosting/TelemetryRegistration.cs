@@ -1,5 +1,7 @@
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -10,9 +12,11 @@ internal static class TelemetryRegistration
     /// <summary>
     /// OpenTelemetry traces, metrics and logs; exported to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING
     /// is set (with the managed identity when the resource has local auth off). Logs never carry addresses or
-    /// message bodies: the app logs supporter ids only (a test checks a whole campaign's output).
+    /// message bodies: the app logs supporter ids only (a test checks a whole campaign's output). Under the
+    /// Functions host the worker's defaults add the function-app resource and invocation traces, and tell the
+    /// host not to emit the worker's telemetry a second time (host.json's telemetryMode is OpenTelemetry).
     /// </summary>
-    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder, HostingMode hosting)
     {
         builder.Services.AddSingleton<AlertsMetrics>();
 
@@ -34,7 +38,13 @@ internal static class TelemetryRegistration
             }
         }
 
-        builder.Services.AddOpenTelemetry()
+        IOpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry();
+        if (hosting.UnderFunctionsHost)
+        {
+            telemetry.UseFunctionsWorkerDefaults();
+        }
+
+        telemetry
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(AlertsMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();

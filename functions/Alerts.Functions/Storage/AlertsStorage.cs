@@ -1,4 +1,3 @@
-using Alerts.Hosting;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
@@ -6,8 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Storage;
 
 /// <summary>The app's tables and queues, with the configured name prefix applied in one place.</summary>
-internal sealed class AlertsStorage(
-    TableServiceClient tables, QueueServiceClient queues, FunctionCatalog functions, IOptions<StorageOptions> options)
+internal sealed class AlertsStorage(TableServiceClient tables, QueueServiceClient queues, IOptions<StorageOptions> options)
 {
     /// <summary>Every table the app uses; created at start-up when missing.</summary>
     public static readonly IReadOnlyList<string> TableNames =
@@ -21,13 +19,11 @@ internal sealed class AlertsStorage(
 
     public TableClient Table(string name) => tables.GetTableClient(_prefix + name);
 
-    /// <summary>The queue a queue-triggered function listens on, named by its function.json.</summary>
-    public QueueClient QueueFor(string functionName) =>
-        queues.GetQueueClient(_prefix + functions.Get(functionName).QueueName);
+    /// <summary>A queue, by the name its queue trigger gives it.</summary>
+    public QueueClient Queue(string name) => queues.GetQueueClient(_prefix + name);
 
-    /// <summary>Where the Functions host moves a message after <c>maxDequeueCount</c> failed attempts.</summary>
-    public QueueClient PoisonQueueFor(string functionName) =>
-        queues.GetQueueClient(_prefix + functions.Get(functionName).QueueName + "-poison");
+    /// <summary>Where the Functions host (or the local runner) moves a message after <c>maxDequeueCount</c> failed attempts.</summary>
+    public QueueClient PoisonQueue(string name) => queues.GetQueueClient(_prefix + name + "-poison");
 
     /// <summary>A cheap round trip to the table service, for the health endpoint.</summary>
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken = default)
@@ -45,6 +41,5 @@ internal sealed class AlertsStorage(
     }
 
     public IEnumerable<QueueClient> AllQueues() =>
-        functions.Functions.Where(f => f.Trigger == TriggerKind.Queue)
-            .SelectMany(f => new[] { QueueFor(f.Name), PoisonQueueFor(f.Name) });
+        Triggers.FunctionTriggers.Queues.SelectMany(f => new[] { Queue(f.QueueName), PoisonQueue(f.QueueName) });
 }

@@ -24,7 +24,7 @@ public sealed class StorageOptions
 
     /// <summary>
     /// Prepended to every table and queue name (<c>Storage__NamePrefix</c>). For tests and side-by-side local
-    /// runs only: the Functions host reads queue names from function.json, so it must be empty under the host.
+    /// runs only: the Functions host reads the dispatch queue by the name in its trigger attribute, so it must be empty under the host.
     /// </summary>
     public string NamePrefix { get; set; } = string.Empty;
 

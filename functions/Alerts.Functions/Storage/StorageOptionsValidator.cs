@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Alerts.Storage;
 
-internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+internal sealed class StorageOptionsValidator(HostingMode hosting) : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
@@ -27,9 +27,9 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add("Storage:NamePrefix must start with a lower-case letter and hold only lower-case letters and digits (at most 20).");
         }
 
-        if (options.NamePrefix.Length > 0 && CustomHandlerHosting.RunsUnderFunctionsHost)
+        if (options.NamePrefix.Length > 0 && hosting.UnderFunctionsHost)
         {
-            failures.Add("Storage:NamePrefix must be empty under the Functions host, which takes queue names from function.json as they are.");
+            failures.Add("Storage:NamePrefix must be empty under the Functions host, whose queue trigger reads the dispatch queue by its own name.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Identity;
+using Alerts.Hosting;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +31,7 @@ internal static class StorageRegistration
                 ? new QueueServiceClient(options.ConnectionString, clientOptions)
                 : new QueueServiceClient(options.ResolveQueueServiceUri(), Credential(options), clientOptions);
         });
+        builder.Services.AddSingleton(_ => QueueSettings.Read()); // host.json's extensions.queues, as the host applies them
         builder.Services.AddSingleton<AlertsStorage>();
         builder.Services.AddHostedService<StorageInitializer>();
         return builder;

@@ -1,23 +1,22 @@
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using Alerts.Hosting;
 using Alerts.Storage;
-using Azure.Storage.Queues.Models;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Cronos;
 
 namespace Alerts.Triggers;
 
 /// <summary>
-/// Stands in for the Functions host when the app runs alone (a laptop, a VM, a container): fires each
-/// timer function on its function.json schedule and polls each queue function's queue, building the same
-/// envelopes the host would and invoking the same handlers. Off under the host, and when
-/// <c>Triggers:RunLocally</c> is false (tests drive invocations themselves).
+/// Stands in for the Functions host when the app runs alone (a laptop, a VM, the tests): fires each timer
+/// function on its schedule and polls each queue function's queue, with host.json's queue settings, and
+/// calls the same function classes in-process. There are no invocation endpoints: nothing outside the
+/// process can start a run. Off when <c>Triggers:RunLocally</c> is false (tests drive runs themselves).
 /// </summary>
 internal sealed partial class LocalTriggerRunner(
-    FunctionCatalog catalog,
-    FunctionInvocations invocations,
     AlertsStorage storage,
-    IServiceScopeFactory scopes,
+    QueueSettings queues,
+    IServiceProvider services,
     IConfiguration configuration,
     TimeProvider time,
     ILogger<LocalTriggerRunner> logger) : BackgroundService
@@ -28,76 +27,72 @@ internal sealed partial class LocalTriggerRunner(
     /// </summary>
     internal static readonly TimeSpan MessageLease = TimeSpan.FromSeconds(30);
 
+    private Dictionary<TimerFunction, CronExpression> _schedules = [];
+
+    private bool RunsLocally => configuration.GetValue("Triggers:RunLocally", true);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A schedule that cannot be read stops the start, naming its setting, rather than one timer silently.
+        _schedules = RunsLocally ? FunctionTriggers.Timers.ToDictionary(t => t, t => FunctionTriggers.ParseSchedule(t, configuration)) : [];
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (CustomHandlerHosting.RunsUnderFunctionsHost || !configuration.GetValue("Triggers:RunLocally", true))
+        if (!RunsLocally)
         {
             return;
         }
 
-        var loops = new List<Task>();
-        foreach (FunctionDefinition function in catalog.Functions.Where(f => invocations.FunctionNames.Contains(f.Name)))
-        {
-            if (function.Trigger == TriggerKind.Timer)
-            {
-                loops.Add(RunTimerAsync(function, stoppingToken));
-            }
-            else if (function.Trigger == TriggerKind.Queue)
-            {
-                loops.Add(PollQueueAsync(function, stoppingToken));
-            }
-        }
-
-        LogStarted(logger, loops.Count);
+        Task[] loops =
+        [
+            .. _schedules.Select(timer => RunTimerAsync(timer.Key, timer.Value, stoppingToken)),
+            .. FunctionTriggers.Queues.Select(queue => PollQueueAsync(queue, stoppingToken)),
+        ];
+        LogStarted(logger, loops.Length);
         await Task.WhenAll(loops);
     }
 
-    private async Task RunTimerAsync(FunctionDefinition function, CancellationToken stoppingToken)
+    private async Task RunTimerAsync(TimerFunction timer, CronExpression schedule, CancellationToken stoppingToken)
     {
-        CronExpression schedule = ParseSchedule(function);
-        DateTimeOffset? last = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset now = time.GetUtcNow();
-            DateTimeOffset? next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
-            if (next is null)
+            if (schedule.GetNextOccurrence(now, TimeZoneInfo.Utc) is not { } next)
             {
                 return;
             }
 
             try
             {
-                await Task.Delay(next.Value - now, time, stoppingToken);
+                await Task.Delay(next - now, time, stoppingToken);
+                string summary = await FunctionTriggers.RunTimerAsync(services, timer.Name, stoppingToken);
+                LogRan(logger, timer.Name, summary);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-
-            DateTimeOffset following = schedule.GetNextOccurrence(next.Value, TimeZoneInfo.Utc) ?? next.Value;
-            var envelope = Envelope(function, new
+            catch (Exception ex)
             {
-                Schedule = new { AdjustForDST = true },
-                ScheduleStatus = last is null ? null : new { Last = last, Next = following, LastUpdated = time.GetUtcNow() },
-                IsPastDue = false,
-            }, new Dictionary<string, object?>());
-            await InvokeAsync(function.Name, envelope, stoppingToken);
-            last = next;
+                // As under the host: a failed run is logged, and the next one comes on schedule.
+                LogFailed(logger, ex, timer.Name);
+            }
         }
     }
 
-    private async Task PollQueueAsync(FunctionDefinition function, CancellationToken stoppingToken)
+    private async Task PollQueueAsync(QueueFunction function, CancellationToken stoppingToken)
     {
-        QueueClient queue = storage.QueueFor(function.Name);
-        QueueClient poison = storage.PoisonQueueFor(function.Name);
-        QueueSettings settings = catalog.Queues;
+        QueueClient queue = storage.Queue(function.QueueName);
+        QueueClient poison = storage.PoisonQueue(function.QueueName);
         TimeSpan idleDelay = TimeSpan.FromMilliseconds(100);
         while (!stoppingToken.IsCancellationRequested)
         {
             QueueMessage[] messages;
             try
             {
-                messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, MessageLease, stoppingToken)).Value;
+                messages = (await queue.ReceiveMessagesAsync(queues.BatchSize, MessageLease, stoppingToken)).Value;
             }
             catch (OperationCanceledException)
             {
@@ -121,7 +116,7 @@ internal sealed partial class LocalTriggerRunner(
                     return;
                 }
 
-                idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, queues.MaxPollingInterval.Ticks));
                 continue;
             }
 
@@ -130,27 +125,27 @@ internal sealed partial class LocalTriggerRunner(
         }
     }
 
-    private async Task HandleMessageAsync(
-        FunctionDefinition function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    private async Task HandleMessageAsync(QueueFunction function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
-        var envelope = Envelope(function, message.MessageText, new Dictionary<string, object?>
-        {
-            ["DequeueCount"] = message.DequeueCount,
-            ["ExpirationTime"] = message.ExpiresOn,
-            ["Id"] = message.MessageId,
-            ["InsertionTime"] = message.InsertedOn,
-            ["NextVisibleTime"] = message.NextVisibleOn,
-            ["PopReceipt"] = message.PopReceipt,
-        });
-
-        var receipt = new System.Runtime.CompilerServices.StrongBox<string>(message.PopReceipt);
+        var receipt = new StrongBox<string>(message.PopReceipt);
         bool succeeded;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
             Task renewal = RenewLeaseAsync(function.Name, queue, message.MessageId, receipt, renewing.Token);
             try
             {
-                succeeded = await InvokeAsync(function.Name, envelope, stoppingToken);
+                string summary = await FunctionTriggers.HandleMessageAsync(services, function.Name, message.MessageText, message.DequeueCount, stoppingToken);
+                LogRan(logger, function.Name, summary);
+                succeeded = true;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                throw; // the process is stopping: the message comes back when its lease ends
+            }
+            catch (Exception ex)
+            {
+                LogFailed(logger, ex, function.Name);
+                succeeded = false;
             }
             finally
             {
@@ -164,7 +159,7 @@ internal sealed partial class LocalTriggerRunner(
         {
             await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
         }
-        else if (message.DequeueCount >= catalog.Queues.MaxDequeueCount)
+        else if (message.DequeueCount >= queues.MaxDequeueCount)
         {
             await poison.SendMessageAsync(message.MessageText, CancellationToken.None);
             await queue.DeleteMessageAsync(message.MessageId, popReceipt, CancellationToken.None);
@@ -172,14 +167,12 @@ internal sealed partial class LocalTriggerRunner(
         }
         else
         {
-            await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: catalog.Queues.VisibilityTimeout,
-                cancellationToken: CancellationToken.None);
+            await queue.UpdateMessageAsync(message.MessageId, popReceipt, visibilityTimeout: queues.VisibilityTimeout, cancellationToken: CancellationToken.None);
         }
     }
 
     /// <summary>Keeps a message invisible while its handler runs; each renewal gives a new pop receipt.</summary>
-    private async Task RenewLeaseAsync(
-        string functionName, QueueClient queue, string messageId, System.Runtime.CompilerServices.StrongBox<string> receipt, CancellationToken cancellationToken)
+    private async Task RenewLeaseAsync(string functionName, QueueClient queue, string messageId, StrongBox<string> receipt, CancellationToken cancellationToken)
     {
         try
         {
@@ -200,53 +193,21 @@ internal sealed partial class LocalTriggerRunner(
         }
     }
 
-    private async Task<bool> InvokeAsync(string functionName, InvocationRequest envelope, CancellationToken stoppingToken)
-    {
-        await using AsyncServiceScope scope = scopes.CreateAsyncScope();
-        InvocationOutcome outcome = await invocations.InvokeAsync(functionName, envelope, scope.ServiceProvider, stoppingToken);
-        foreach (string line in outcome.Result.Logs)
-        {
-            LogInvocationLine(logger, functionName, line);
-        }
-
-        return outcome.Succeeded;
-    }
-
-    private InvocationRequest Envelope(FunctionDefinition function, object? data, Dictionary<string, object?> metadata)
-    {
-        metadata["sys"] = new { MethodName = function.Name, UtcNow = time.GetUtcNow(), RandGuid = Guid.NewGuid() };
-        return new InvocationRequest(
-            new Dictionary<string, JsonElement> { [function.BindingName] = JsonSerializer.SerializeToElement(data) },
-            metadata.ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value)));
-    }
-
-    private CronExpression ParseSchedule(FunctionDefinition function)
-    {
-        string schedule = function.Schedule ?? throw new InvalidOperationException($"{function.Name}: timer has no schedule.");
-        if (schedule.StartsWith('%') && schedule.EndsWith('%'))
-        {
-            // The host resolves %Name% from app settings; so do we.
-            string setting = schedule.Trim('%');
-            schedule = configuration[setting]
-                ?? throw new InvalidOperationException($"{function.Name}: schedule setting '{setting}' is not configured.");
-        }
-
-        int fields = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-        return CronExpression.Parse(schedule, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
-    }
-
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Local trigger runner started {Count} timer and queue loops (no Functions host)")]
     private static partial void LogStarted(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "{FunctionName}: {Line}")]
-    private static partial void LogInvocationLine(ILogger logger, string functionName, string line);
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "{FunctionName}: {Summary}")]
+    private static partial void LogRan(ILogger logger, string functionName, string summary);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "{FunctionName} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string functionName);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Error, Message = "{FunctionName}: message {MessageId} failed {DequeueCount} times and was moved to the poison queue")]
     private static partial void LogPoisoned(ILogger logger, string functionName, string messageId, long dequeueCount);
 
-    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "{FunctionName}: could not keep message {MessageId} invisible")]
-    private static partial void LogLeaseLost(ILogger logger, Exception exception, string functionName, string messageId);
-
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "{FunctionName}: could not read the queue")]
     private static partial void LogQueueUnavailable(ILogger logger, Exception exception, string functionName);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "{FunctionName}: could not keep message {MessageId} invisible")]
+    private static partial void LogLeaseLost(ILogger logger, Exception exception, string functionName, string messageId);
 }

@@ -16,7 +16,7 @@ internal static class AnonymousLimits
             {
                 WebhookOptions options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
                 int permits = options.RequestsPerMinute;
-                string client = ClientAddress.Of(context, options.TrustedProxyNetworks, CustomHandlerHosting.RunsUnderFunctionsHost);
+                string client = ClientAddress.Of(context, options.TrustedProxyNetworks, context.RequestServices.GetRequiredService<HostingMode>().UnderFunctionsHost);
                 return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = permits,

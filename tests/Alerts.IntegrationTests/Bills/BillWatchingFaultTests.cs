@@ -1,3 +1,4 @@
+using Alerts.Infrastructure;
 using System.Text.Json.Nodes;
 using Alerts.Fakes;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,7 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
         bill.AddSitting(12655, 90001, Tuesday)
             .AddStage(90010, 8, "Committee stage", "CS", "Commons").AddSitting(90010, 90011, Tuesday.AddDays(14)).SetCurrent(90010)
             .ServeOn(_t.Parliament);
-        Alerts.Triggers.InvocationOutcome[] runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _t.PollAsync()));
+        FunctionRun[] runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _t.PollAsync()));
 
         Assert.All(runs, r => Assert.True(r.Succeeded));
         JsonArray events = await _t.EventsAsync(2818);
@@ -88,10 +89,10 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
 
         bill.AddSitting(12655, 90001, Tuesday).ServeOn(_t.Parliament);
         _t.Parliament.FailPath("Bills", new Fault(status == 0 ? 500 : status, slow ? TimeSpan.FromSeconds(10) : null, truncated));
-        Alerts.Triggers.InvocationOutcome failed = await _t.PollAsync();
+        FunctionRun failed = await _t.PollAsync();
 
         Assert.False(failed.Succeeded);
-        Assert.Contains("Bills API", failed.Result.Logs[0], StringComparison.Ordinal);
+        Assert.Contains("Bills API", failed.Log, StringComparison.Ordinal);
         Assert.Empty(await _t.EventsAsync(2818));
 
         _t.Parliament.ClearFaults();
@@ -113,10 +114,10 @@ public sealed class BillWatchingFaultTests : IAsyncLifetime
         good.AddSitting(700102, 1, Tuesday).ServeOn(_t.Parliament);
         bad.AddSitting(700202, 2, Tuesday).ServeOn(_t.Parliament);
         _t.Parliament.FailPath("Bills/7002/Stages", new Fault(TruncateJson: true));
-        Alerts.Triggers.InvocationOutcome run = await _t.PollAsync();
+        FunctionRun run = await _t.PollAsync();
 
         Assert.True(run.Succeeded);
-        Assert.Contains("1 failures", run.Result.Logs[0], StringComparison.Ordinal);
+        Assert.Contains("1 failures", run.Log, StringComparison.Ordinal);
         Assert.Single(await _t.EventsAsync(7001));
         Assert.Empty(await _t.EventsAsync(7002));
 

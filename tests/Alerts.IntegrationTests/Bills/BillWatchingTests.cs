@@ -1,3 +1,4 @@
+using Alerts.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -22,7 +23,7 @@ public sealed class BillWatchingTests : IAsyncLifetime
         BillScenario.Recorded().ServeOn(_t.Parliament);
 
         HttpResponseMessage added = await _t.WatchAsync(2818);
-        Alerts.Triggers.InvocationOutcome polled = await _t.PollAsync();
+        FunctionRun polled = await _t.PollAsync();
 
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         Assert.True(polled.Succeeded);
@@ -32,6 +33,35 @@ public sealed class BillWatchingTests : IAsyncLifetime
         Assert.Equal("2nd reading", bill["currentStage"]!.GetValue<string>());
         Assert.Equal("Commons", bill["currentHouse"]!.GetValue<string>());
         Assert.Equal("https://bills.parliament.uk/bills/2818", bill["billUrl"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CheckNow_RecordsWhatTheTimerWould_AndSaysSo_AndAParliamentOutageIsA502ThatRecordsNothing()
+    {
+        BillScenario bill = BillScenario.Recorded();
+        bill.ServeOn(_t.Parliament);
+        await _t.WatchAsync(2818);
+        await _t.PollAsync();
+        bill.AddSitting(12655, 90001, Tuesday).ServeOn(_t.Parliament);
+
+        _t.Parliament.FailPath("Bills", new Fault(500));
+        HttpResponseMessage down = await _t.Client.PostAsync(new Uri("/api/v1/bills/check", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.BadGateway, down.StatusCode);
+        Assert.Equal("application/problem+json", down.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await _t.EventsAsync(2818));
+
+        _t.Parliament.ClearFaults();
+        HttpResponseMessage checkedNow = await _t.Client.PostAsync(new Uri("/api/v1/bills/check", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, checkedNow.StatusCode);
+        JsonObject summary = (await checkedNow.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(1, summary["billsChecked"]!.GetValue<int>());
+        Assert.Equal(1, summary["eventsRecorded"]!.GetValue<int>());
+        Assert.Equal(0, summary["failures"]!.GetValue<int>());
+        Assert.Equal(["SittingScheduled"], BillsTestApp.Kinds(await _t.EventsAsync(2818)));
+
+        // The timer's next run finds nothing new: the change was recorded once.
+        Assert.True((await _t.PollAsync()).Succeeded);
+        Assert.Single(await _t.EventsAsync(2818));
     }
 
     [Fact]

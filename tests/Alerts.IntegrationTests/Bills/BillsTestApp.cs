@@ -51,7 +51,7 @@ public sealed class BillsTestApp : IAsyncDisposable
         await Client.PostAsJsonAsync("/api/v1/bills", new { billId });
 
     /// <summary>Runs the WatchBills timer function once, as the trigger runner would.</summary>
-    internal Task<Alerts.Triggers.InvocationOutcome> PollAsync() => App.InvokeAsync("WatchBills");
+    internal Task<FunctionRun> PollAsync() => App.InvokeAsync("WatchBills");
 
     public async Task<JsonArray> EventsAsync(int billId)
     {

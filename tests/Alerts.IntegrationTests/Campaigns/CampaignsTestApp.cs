@@ -162,8 +162,8 @@ public sealed class CampaignsTestApp : IAsyncDisposable
     /// <summary>Runs the StartScheduledCampaigns timer once.</summary>
     public async Task<string> StartScheduledAsync()
     {
-        Alerts.Triggers.InvocationOutcome run = await App.InvokeAsync("StartScheduledCampaigns");
-        Assert.True(run.Succeeded, run.Result.Logs[0]);
-        return run.Result.Logs[0];
+        FunctionRun run = await App.InvokeAsync("StartScheduledCampaigns");
+        Assert.True(run.Succeeded, run.Log);
+        return run.Log;
     }
 }

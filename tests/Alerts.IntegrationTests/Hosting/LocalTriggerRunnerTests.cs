@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Alerts.Bills;
 using Alerts.Fakes;
 using Alerts.Infrastructure;
@@ -9,33 +10,17 @@ using Azure.Storage.Queues;
 namespace Alerts.Hosting;
 
 /// <summary>Without the Functions host, the app fires its own timers and polls its own queues.</summary>
-public sealed class LocalTriggerRunnerTests : IDisposable
+public sealed class LocalTriggerRunnerTests
 {
-    private readonly string _appRoot = Path.Combine(Path.GetTempPath(), "alerts-approot-" + Guid.NewGuid().ToString("N"));
-
-    public LocalTriggerRunnerTests()
-    {
-        // The same function.json files, and host.json with a zero retry delay so poisoning takes seconds, not minutes.
-        foreach (string functionJson in Directory.GetFiles(AppContext.BaseDirectory, "function.json", SearchOption.AllDirectories))
-        {
-            string folder = Path.Combine(_appRoot, Path.GetFileName(Path.GetDirectoryName(functionJson))!);
-            Directory.CreateDirectory(folder);
-            File.Copy(functionJson, Path.Combine(folder, "function.json"));
-        }
-
-        JsonObject host = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!.AsObject();
-        host["extensions"]!["queues"]!["visibilityTimeout"] = "00:00:00";
-        host["extensions"]!["queues"]!["maxPollingInterval"] = "00:00:00.200";
-        File.WriteAllText(Path.Combine(_appRoot, "host.json"), host.ToJsonString());
-    }
-
-    public void Dispose() => Directory.Delete(_appRoot, recursive: true);
+    /// <summary>host.json's queue settings with a zero retry delay, so poisoning takes seconds, not minutes.</summary>
+    private static void QuickRetries(IServiceCollection services) =>
+        services.AddSingleton(QueueSettings.Read() with { VisibilityTimeout = TimeSpan.Zero, MaxPollingInterval = TimeSpan.FromMilliseconds(200) });
 
     [Fact]
     public async Task QueueMessage_IsHandedToTheDispatcherAndDeleted()
     {
         await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
-            .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot);
+            .WithSetting("Triggers:RunLocally", "true").WithServices(QuickRetries);
         _ = app.CreateClient();
         QueueClient queue = DispatchQueue(app);
 
@@ -54,7 +39,7 @@ public sealed class LocalTriggerRunnerTests : IDisposable
     public async Task FailingQueueMessage_IsRetriedThenMovedToThePoisonQueue()
     {
         await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync())
-            .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot);
+            .WithSetting("Triggers:RunLocally", "true").WithServices(QuickRetries);
         _ = app.CreateClient();
         QueueClient queue = DispatchQueue(app);
         QueueClient poison = new(app.StorageConnectionString, app.NamePrefix + "dispatch-poison",
@@ -68,17 +53,17 @@ public sealed class LocalTriggerRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task TimerSchedule_FromFunctionJson_FiresTheWatcher()
+    public async Task TimerSchedule_FromItsAppSetting_FiresTheWatcher()
     {
         await using BillsTestApp t = await BillsTestApp.StartAsync(app => app
-            .WithSetting("Triggers:RunLocally", "true").WithSetting("Functions:AppRoot", _appRoot)
+            .WithSetting("Triggers:RunLocally", "true").WithServices(QuickRetries)
             .WithFakeTime(new DateTimeOffset(2026, 11, 23, 9, 58, 0, TimeSpan.Zero)));
         BillScenario bill = BillScenario.Recorded();
         bill.ServeOn(t.Parliament);
         await t.WatchAsync(2818);
         bill.AddSitting(12655, 90001, new DateTime(2026, 12, 1)).ServeOn(t.Parliament);
 
-        // WatchBills runs every ten minutes (function.json): nothing at 09:59, a poll once 10:00 passes.
+        // WatchBills runs every ten minutes (WatchBills:Schedule in appsettings.json): nothing at 09:59, a poll once 10:00 passes.
         await Task.Delay(300);
         t.App.Time!.Advance(TimeSpan.FromMinutes(1));
         await Task.Delay(300);
@@ -131,7 +116,7 @@ public sealed class LocalTriggerRunnerTests : IDisposable
     [Fact]
     public async Task Runner_WhenRunLocallyIsOff_LeavesTheQueueAlone()
     {
-        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithSetting("Functions:AppRoot", _appRoot);
+        await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithServices(QuickRetries);
         _ = app.CreateClient();
         QueueClient queue = DispatchQueue(app);
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Alerts.Hosting;
 using Alerts.Triggers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -11,7 +9,7 @@ namespace Alerts.Infrastructure;
 
 /// <summary>
 /// The app against the shared Azurite, with a fresh table and queue prefix so each factory starts empty.
-/// The local trigger runner is off unless a test turns it on; tests post invocations as the host would.
+/// The local trigger runner is off unless a test turns it on; tests run the functions themselves (<see cref="InvokeAsync"/>).
 /// </summary>
 public sealed class AlertsAppFactory : WebApplicationFactory<Program>
 {
@@ -81,20 +79,23 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
     public IReadOnlyList<string> ClientScopes { get; set; } = Alerts.Security.StaffScopes.All;
 
     /// <summary>
-    /// Runs a timer or queue function in this process, as the local trigger runner does: the standalone app
-    /// has no invocation endpoints. A queue message is passed double-encoded, as the host sends it.
+    /// Runs a timer or queue function in this process, as the local trigger runner does (the standalone app has
+    /// no invocation endpoints): a failure is reported, as the host would record it, rather than thrown. A
+    /// cancelled run still throws, as a process that dies mid-run would leave its work.
     /// </summary>
-    internal async Task<InvocationOutcome> InvokeAsync(string function, string? queueMessage = null, int dequeueCount = 1, CancellationToken cancellationToken = default)
+    internal async Task<FunctionRun> InvokeAsync(string function, string? queueMessage = null, int dequeueCount = 1, CancellationToken cancellationToken = default)
     {
-        FunctionDefinition definition = Services.GetRequiredService<FunctionCatalog>().Get(function);
-        JsonElement data = queueMessage is null
-            ? JsonSerializer.SerializeToElement(new { IsPastDue = false })
-            : JsonSerializer.SerializeToElement(JsonSerializer.Serialize(queueMessage));
-        var request = new InvocationRequest(
-            new Dictionary<string, JsonElement> { [definition.BindingName] = data },
-            new Dictionary<string, JsonElement> { ["DequeueCount"] = JsonSerializer.SerializeToElement(dequeueCount) });
-        await using AsyncServiceScope scope = Services.CreateAsyncScope();
-        return await Services.GetRequiredService<FunctionInvocations>().InvokeAsync(function, request, scope.ServiceProvider, cancellationToken);
+        try
+        {
+            string summary = queueMessage is null
+                ? await FunctionTriggers.RunTimerAsync(Services, function, cancellationToken)
+                : await FunctionTriggers.HandleMessageAsync(Services, function, queueMessage, dequeueCount, cancellationToken);
+            return new FunctionRun(true, summary);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new FunctionRun(false, $"{function} failed: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     public Task<string> CreateApiKeyAsync(params string[] scopes) =>

@@ -1,3 +1,4 @@
+using Alerts.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -254,9 +255,9 @@ public sealed class SupporterApiTests : IAsyncLifetime
 
     private async Task<string> SweepAsync()
     {
-        Alerts.Triggers.InvocationOutcome run = await _t.App.InvokeAsync("EnrichPendingSupporters");
-        Assert.True(run.Succeeded, run.Result.Logs[0]);
-        return run.Result.Logs[0];
+        FunctionRun run = await _t.App.InvokeAsync("EnrichPendingSupporters");
+        Assert.True(run.Succeeded, run.Log);
+        return run.Log;
     }
 
     private async Task<JsonObject> SupporterAsync(string id) =>

@@ -1,8 +1,11 @@
+using Alerts.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace Alerts.Storage;
 
 public sealed class StorageOptionsValidatorTests
 {
-    private static readonly StorageOptionsValidator Validator = new();
+    private static readonly StorageOptionsValidator Validator = new(new HostingMode(UnderFunctionsHost: false));
 
     [Theory]
     [InlineData("UseDevelopmentStorage=true")]
@@ -71,5 +74,16 @@ public sealed class StorageOptionsValidatorTests
     public void Validate_BadNamePrefix_Fails(string prefix)
     {
         Assert.True(Validator.Validate(null, new StorageOptions { ConnectionString = "UseDevelopmentStorage=true", NamePrefix = prefix }).Failed);
+    }
+
+    [Fact]
+    public void Validate_NamePrefixUnderTheFunctionsHost_Fails()
+    {
+        var options = new StorageOptions { ConnectionString = "UseDevelopmentStorage=true", NamePrefix = "test1" };
+
+        Assert.True(Validator.Validate(null, options).Succeeded);
+        ValidateOptionsResult underHost = new StorageOptionsValidator(new HostingMode(UnderFunctionsHost: true)).Validate(null, options);
+        Assert.True(underHost.Failed);
+        Assert.Contains("Storage:NamePrefix", underHost.FailureMessage, StringComparison.Ordinal);
     }
 }
