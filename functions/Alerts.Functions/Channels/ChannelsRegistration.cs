@@ -20,13 +20,11 @@ internal static class ChannelsRegistration
                 http.Timeout = services.GetRequiredService<IOptions<SendGridOptions>>().Value.RequestTimeout)
             .ConfigurePrimaryHttpMessageHandler(services => ProviderConnections(services.GetRequiredService<IOptions<SendGridOptions>>().Value.ConnectionIdleTimeout))
             .AddHttpMessageHandler<WriteTrackingHandler>();
+        builder.Services.AddTransient<TwilioBaseAddressHandler>();
         builder.Services.AddHttpClient<TwilioSmsClient>((services, http) =>
-            {
-                TwilioOptions twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
-                http.BaseAddress = twilio.BaseAddress;
-                http.Timeout = twilio.RequestTimeout;
-            })
+                http.Timeout = services.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout)
             .ConfigurePrimaryHttpMessageHandler(services => ProviderConnections(services.GetRequiredService<IOptions<TwilioOptions>>().Value.ConnectionIdleTimeout))
+            .AddHttpMessageHandler<TwilioBaseAddressHandler>()
             .AddHttpMessageHandler<WriteTrackingHandler>();
         builder.Services.AddSingleton<SmsRateLimiter>();
         builder.Services.AddTransient<TwilioSmsChannel>();

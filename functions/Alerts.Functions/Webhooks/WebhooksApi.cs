@@ -134,8 +134,10 @@ internal static partial class WebhooksApi
         }
 
         // Behind the Functions front end our own host name is not the one Twilio called: use the configured public one.
-        var url = new Uri(alerting.PublicBaseUrl.GetLeftPart(UriPartial.Authority) + request.PathBase + request.Path + request.QueryString);
-        if (!new TwilioSignature(token).IsValidForm(request.Headers[TwilioSignature.Header], url, parameters))
+        // Twilio's own validator: HMAC-SHA1 over the URL and the sorted parameters, with and without the default port.
+        string url = alerting.PublicBaseUrl.GetLeftPart(UriPartial.Authority) + request.PathBase + request.Path + request.QueryString;
+        if (request.Headers[TwilioSignatureHeader].ToString() is not { Length: > 0 } signature
+            || !new Twilio.Security.RequestValidator(token).Validate(url, parameters, signature))
         {
             LogRejected(loggers.CreateLogger("Alerts.Webhooks"), "twilio");
             return TwilioForm.Refuse(Unsigned());
@@ -143,6 +145,8 @@ internal static partial class WebhooksApi
 
         return new TwilioForm(null, parameters);
     }
+
+    private const string TwilioSignatureHeader = "X-Twilio-Signature";
 
     /// <summary>401 for a webhook without a valid signature, naming what authenticates one (RFC 9110 §11.6.1).</summary>
     private static UnsignedResult Unsigned() => new();

@@ -71,6 +71,37 @@ public sealed class SendOutcomesTests
     }
 
     [Fact]
+    public async Task Twilio_AnAnswerThatSaysSentButCannotBeRead_IsStillSent()
+    {
+        // Re-sending would send twice; the status callbacks find the message by the delivery id in their URL.
+        Assert.Equal(new DeliveryResult.Accepted(null), await SendAsync("twilio", _ => new HttpResponseMessage(HttpStatusCode.Created)
+        {
+            Content = new StringContent("{\"sid\": ", Encoding.UTF8, "application/json"),
+        }));
+    }
+
+    [Fact]
+    public async Task Twilio_TheSdksRequest_GoesToTheConfiguredBaseAddress_AsTheMessagesForm()
+    {
+        HttpRequestMessage? seen = null;
+        string? form = null;
+        await SendAsync("twilio", request =>
+        {
+            seen = request;
+            form = request.Content!.ReadAsStringAsync().GetAwaiter().GetResult();
+            return new HttpResponseMessage(HttpStatusCode.Created) { Content = new StringContent("{\"sid\":\"SM1\"}", Encoding.UTF8, "application/json") };
+        });
+
+        Assert.Equal("https://provider.test/2010-04-01/Accounts/AC1/Messages.json", seen!.RequestUri!.ToString());
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("AC1:t")), seen.Headers.Authorization!.ToString());
+        var fields = System.Web.HttpUtility.ParseQueryString(form!);
+        Assert.Equal("+447400123456", fields["To"]);
+        Assert.Equal("Hello", fields["Body"]);
+        Assert.Equal("MG1", fields["MessagingServiceSid"]);
+        Assert.Equal("https://alerts.example.org/api/hooks/twilio/status?d=c1.s.s1", fields["StatusCallback"]);
+    }
+
+    [Fact]
     public async Task SendGrid_ItsOwnStatuses_DecideTheRest()
     {
         Assert.True(await SendAsync("sendgrid", _ => new HttpResponseMessage(HttpStatusCode.Unauthorized)) is DeliveryResult.Deferred { Permanent: true });
@@ -98,12 +129,13 @@ public sealed class SendOutcomesTests
     private static async Task<DeliveryResult> SendAsync(string provider, Func<HttpRequestMessage, HttpResponseMessage> answer)
     {
         using var metrics = new AlertsMetrics();
-        using var http = new HttpClient(new Stub(answer)) { BaseAddress = new Uri("https://provider.test/2010-04-01/") };
+        var twilioOptions = Options.Create(new TwilioOptions { AccountSid = "AC1", AuthToken = "t", MessagingServiceSid = "MG1", BaseAddress = new Uri("https://provider.test/2010-04-01/") });
+        using var http = new HttpClient(provider == "twilio" ? new TwilioBaseAddressHandler(twilioOptions) { InnerHandler = new Stub(answer) } : new Stub(answer));
         var values = new Dictionary<string, string> { ["unsubscribe_link"] = "https://alerts.example.org/api/unsubscribe/x", ["first_name"] = "Sam" };
         var message = new OutgoingMessage("c1.e.s1", "s1", "a@example.org", "Sam", new RenderedMessage(values, "Subject", "Text", "<p>Html</p>"));
         if (provider == "twilio")
         {
-            var twilio = new TwilioSmsClient(http, Options.Create(new TwilioOptions { AccountSid = "AC1", AuthToken = "t", MessagingServiceSid = "MG1" }), metrics, Time);
+            var twilio = new TwilioSmsClient(http, twilioOptions, metrics, Time);
             return await twilio.SendAsync("+447400123456", "Hello", new Uri("https://alerts.example.org/api/hooks/twilio/status?d=c1.s.s1"));
         }
 
