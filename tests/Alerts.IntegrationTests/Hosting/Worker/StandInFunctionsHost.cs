@@ -28,7 +28,9 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
     private readonly TaskCompletionSource<IServerStreamWriter<StreamingMessage>> _stream = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly StringBuilder _output = new();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    // The host forwards HTTP to the worker through a handler that retries a refused connection: the worker's
+    // listener can start a moment after it answers the init request (the host's RetryProxyHandler: 10 tries, 50–250 ms apart).
+    private readonly HttpClient _http = new(new RetryProxyHandler(new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(60) };
     private Process? _worker;
     private List<RpcFunctionMetadata> _functions = [];
 
