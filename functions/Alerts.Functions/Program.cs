@@ -8,6 +8,7 @@ using Alerts.Messages;
 using Alerts.Rules;
 using Alerts.Security;
 using Alerts.Segments;
+using Alerts.StaffConsole;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Alerts.Triggers;
@@ -78,6 +79,7 @@ static void AddAlerts(IHostApplicationBuilder builder, HostingMode hosting)
     builder.AddChannels();           // SendGrid, Twilio, or the local outbox
     builder.AddWebhooks();           // provider callbacks and opt-outs: back into the ledger and the suppression list
     builder.AddStaffAuthorization(); // staff API keys with read, write and send scopes; the audit log
+    builder.AddStaffConsole();       // the same, in a browser: pages at /console, signed in with a staff key
 }
 
 public partial class Program;

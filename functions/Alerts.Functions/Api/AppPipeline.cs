@@ -1,3 +1,4 @@
+using Alerts.StaffConsole;
 using Alerts.Webhooks;
 
 namespace Alerts.Api;
@@ -15,16 +16,18 @@ internal static class AppPipeline
         .UseStaffRequestLimits()   // 413 for oversize bodies, 415 for an unreadable Content-Type
         .UseRateLimiter()          // the anonymous endpoints, per client
         .UseAuthentication()       // staff API keys or Entra ID tokens
-        .UseAuthorization();       // one scope per staff endpoint
+        .UseAuthorization()        // one scope per staff endpoint
+        .UseAntiforgery();         // every console form carries a token
 
     public static IEndpointRouteBuilder MapAlertsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", () => "Alerts is running.").ExcludeFromDescription();
+        app.MapGet("/", () => Results.Redirect("/console")).ExcludeFromDescription();
         app.MapHealth();           // GET /api/health                 (Health function, anonymous)
         app.MapStaffApi();         // /api/v1/...                     (StaffApi function, function key + staff key)
         app.MapStaffApiDocument(); // /api/v1/openapi.json            (the staff API described)
         app.MapWebhooks();         // /api/hooks/...                  (Webhooks function, anonymous, signature-verified)
         app.MapUnsubscribe();      // /api/unsubscribe/...            (Unsubscribe function, anonymous, signed token)
+        app.MapStaffConsole();     // /console/...                    (Console function, anonymous, session cookie)
         return app;
     }
 }

@@ -20,6 +20,7 @@ internal static class StaffApi
         api.MapSegmentsApi();
         api.MapAlertRulesApi();
         api.MapCampaignsApi();
+        api.MapAuditApi();
         return api;
     }
 }

@@ -19,7 +19,7 @@ internal static class StaffRequestLimits
     public static RouteHandlerBuilder AllowsBodyOf(this RouteHandlerBuilder endpoint, long bytes) => endpoint.WithMetadata(new RequestBodyLimit(bytes));
 
     public static IApplicationBuilder UseStaffRequestLimits(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1"), staff => staff.Use(async (context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1") || context.Request.Path.StartsWithSegments("/console"), staff => staff.Use(async (context, next) =>
         {
             long limit = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? MaxBodyBytes;
             if (context.Request.ContentLength > limit)

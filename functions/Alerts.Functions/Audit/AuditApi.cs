@@ -5,8 +5,11 @@ namespace Alerts.Audit;
 
 internal static class AuditApi
 {
-    /// <summary>Records every staff request that changes something, with the key that made it and the object it named.</summary>
-    public static RouteGroupBuilder AuditStaffChanges(this RouteGroupBuilder api)
+    /// <summary>
+    /// Records every staff request that changes something, with the key that made it and the object it named:
+    /// the path segment at <paramref name="objectTypeSegment"/> names the object's type ("campaigns" → campaign).
+    /// </summary>
+    public static RouteGroupBuilder AuditStaffChanges(this RouteGroupBuilder api, int objectTypeSegment = 2)
     {
         api.AddEndpointFilter(async (context, next) =>
         {
@@ -17,7 +20,7 @@ internal static class AuditApi
             {
                 RouteValueDictionary route = http.Request.RouteValues;
                 // "/api/v1/campaigns/{id}/approve" is about campaign {id}: the same names the services record under.
-                string type = (http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "api").TrimEnd('s');
+                string type = (http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(objectTypeSegment) ?? "api").TrimEnd('s');
                 IResult? outcome = Unwrap(result);
                 string id = (route["id"] ?? route["billId"] ?? route["segmentId"] ?? route["supporterId"])?.ToString()
                     ?? CreatedId(outcome) ?? "-";
@@ -30,6 +33,11 @@ internal static class AuditApi
 
             return result;
         });
+        return api;
+    }
+
+    public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
+    {
         api.MapGet("/audit", ReadAsync).WithName("ReadAuditLog");
         return api;
     }

@@ -72,11 +72,17 @@ internal static class BillsApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["title"] = ["Give 1 to 200 characters of the bill's title."] });
         }
 
+        return TypedResults.Ok(await SearchResultsAsync(title, parliament, store, cancellationToken));
+    }
+
+    /// <summary>Parliament's bills matching a title (1 to 200 characters), each saying whether it is watched.</summary>
+    internal static async Task<List<BillSearchResult>> SearchResultsAsync(string title, ParliamentBillsClient parliament, BillStore store, CancellationToken cancellationToken)
+    {
         HashSet<int> watched = (await store.ListWatchedAsync(cancellationToken)).Select(b => b.BillId).ToHashSet();
         BillPage page = await parliament.SearchBillsAsync(title.Trim(), 20, cancellationToken);
-        return TypedResults.Ok((page.Items ?? []).Select(b => new BillSearchResult(
+        return (page.Items ?? []).Select(b => new BillSearchResult(
             b.BillId, b.ShortTitle, b.CurrentStage?.Description, b.CurrentHouse, b.IsAct == true, watched.Contains(b.BillId),
-            BillLinks.BillPage(b.BillId))).ToList());
+            BillLinks.BillPage(b.BillId))).ToList();
     }
 
     private static async Task<Results<NoContent, NotFound>> UnwatchAsync(int billId, BillStore store, CancellationToken cancellationToken) =>
@@ -139,11 +145,11 @@ internal static class BillsApi
         return errors.Count > 0 ? errors : null;
     }
 
-    private static WatchedBillResponse ToResponse(WatchedBill bill) => new(
+    internal static WatchedBillResponse ToResponse(WatchedBill bill) => new(
         bill.BillId, bill.ShortTitle, bill.CurrentStage, bill.CurrentHouse, bill.AddedAt, bill.LastCheckedAt, bill.LastChangeAt,
         BillLinks.BillPage(bill.BillId));
 
-    private static BillEventResponse ToResponse(BillEvent e) => new(
+    internal static BillEventResponse ToResponse(BillEvent e) => new(
         e.EventId, e.BillId, e.Kind.ToString(), e.BillTitle, e.Stage, e.House,
         e.SittingDate is { } d ? DateOnly.FromDateTime(d) : null,
         e.PreviousSittingDate is { } p ? DateOnly.FromDateTime(p) : null,

@@ -110,6 +110,6 @@ internal static class CampaignsApi
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign is " + outcome.Campaign!.State.ToString().ToLowerInvariant(), detail: wrongState),
         };
 
-    private static CampaignResponse ToResponse(Campaign c) =>
+    internal static CampaignResponse ToResponse(Campaign c) =>
         new(c.Id, c.Content, c.State, c.CreatedAt, c.UpdatedAt, c.ScheduledAt, c.ApprovedBy, c.RuleId, c.Plan.NextBatch, c.Plan.Complete);
 }

@@ -66,6 +66,18 @@ internal sealed class ApiKeyStore(AlertsStorage storage, TimeProvider time)
             row.Value.GetDateTimeOffset("CreatedAt") ?? default, null);
     }
 
+    /// <summary>Whether a key still exists and is not revoked: the console re-checks its session's key on each request.</summary>
+    public async Task<bool> IsLiveAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (id is not { Length: 12 } || !id.All(char.IsAsciiHexDigitLower))
+        {
+            return false;
+        }
+
+        NullableResponse<TableEntity> row = await _keys.GetEntityIfExistsAsync<TableEntity>(Partition, id, select: ["RevokedAt"], cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null;
+    }
+
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -33,15 +33,16 @@ internal static class StaffAuthorization
 
     /// <summary>
     /// Every staff endpoint requires one scope: send where marked, read for GET, write otherwise. Applied
-    /// last, so an endpoint added later is covered without anyone remembering to.
+    /// last, so an endpoint added later is covered without anyone remembering to. <paramref name="scheme"/>
+    /// is how the person is known (the API's key or token by default; the console's session cookie).
     /// </summary>
-    public static RouteGroupBuilder RequireStaffScopes(this RouteGroupBuilder group)
+    public static RouteGroupBuilder RequireStaffScopes(this RouteGroupBuilder group, string? scheme = null)
     {
         ((IEndpointConventionBuilder)group).Finally(endpoint =>
         {
             string scope = endpoint.Metadata.OfType<StaffScopeMetadata>().LastOrDefault()?.Scope
                 ?? (endpoint.Metadata.OfType<HttpMethodMetadata>().All(m => m.HttpMethods.All(h => h is "GET" or "HEAD")) ? StaffScopes.Read : StaffScopes.Write);
-            endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(scope));
+            endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute(scope) { AuthenticationSchemes = scheme });
         });
         return group;
     }

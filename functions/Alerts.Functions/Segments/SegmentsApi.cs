@@ -71,5 +71,5 @@ internal static class SegmentsApi
         return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(await evaluator.CountAsync(definition, cancellationToken));
     }
 
-    private static SegmentResponse ToResponse(Segment s) => new(s.Id, s.Definition, s.CreatedAt, s.UpdatedAt);
+    internal static SegmentResponse ToResponse(Segment s) => new(s.Id, s.Definition, s.CreatedAt, s.UpdatedAt);
 }

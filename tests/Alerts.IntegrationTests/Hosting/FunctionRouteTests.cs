@@ -48,18 +48,17 @@ public sealed class FunctionRouteTests : IAsyncLifetime
     {
         foreach ((string pattern, IReadOnlyList<string> methods) in _routes.Where(r => r.Pattern != "/"))
         {
-            Assert.StartsWith("/api/", pattern, StringComparison.Ordinal);
             HttpFunction? function = HttpFunctionOf(pattern);
-            Assert.True(function is not null, $"{pattern} is under /api but no HTTP function's route covers it.");
+            Assert.True(function is not null, $"No HTTP function's route covers {pattern}: under the host it would answer 404.");
             Assert.All(methods, m => Assert.Contains(m, function!.Methods, StringComparer.OrdinalIgnoreCase));
         }
     }
 
-    /// <summary>The HTTP function whose route (under host.json's /api prefix) covers an app route.</summary>
+    /// <summary>The HTTP function whose route covers an app route (host.json's route prefix is empty: routes are paths).</summary>
     private static HttpFunction? HttpFunctionOf(string pattern) =>
         FunctionTriggers.Http.FirstOrDefault(f =>
         {
-            string route = "/api/" + f.Route;
+            string route = "/" + f.Route;
             int catchAll = route.IndexOf("{*", StringComparison.Ordinal);
             return catchAll < 0
                 ? string.Equals(pattern, route, StringComparison.OrdinalIgnoreCase)

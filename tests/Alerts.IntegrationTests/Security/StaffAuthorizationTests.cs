@@ -146,7 +146,10 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
     public async Task AnonymousEndpoints_StayOpen()
     {
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/console/sign-in", UriKind.Relative))).StatusCode);
+        HttpResponseMessage root = await _anonymous.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode); // the root is the console's front door
+        Assert.Equal("/console", root.Headers.Location?.OriginalString);
     }
 
     private static HttpRequestMessage Request(string method, string path, string? key)

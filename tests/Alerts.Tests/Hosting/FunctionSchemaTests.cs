@@ -41,7 +41,7 @@ public sealed class FunctionSchemaTests
         // No custom handler, and no extension bundle: the Worker SDK builds the host's extensions (extensions.json).
         Assert.Null(host["customHandler"]);
         Assert.Null(host["extensionBundle"]);
-        Assert.Equal("api", host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+        Assert.Equal("", host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>()); // routes are the app's own paths
         Assert.Equal("OpenTelemetry", host["telemetryMode"]!.GetValue<string>());
     }
 }

@@ -25,7 +25,7 @@ public sealed class FunctionTriggersTests
     {
         Assert.Equal(["EnrichPendingSupporters", "StartScheduledCampaigns", "WatchBills"], FunctionTriggers.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal(("DispatchBatch", "dispatch"), FunctionTriggers.Queues.Select(q => (q.Name, q.QueueName)).Single());
-        Assert.Equal(["Health", "StaffApi", "Unsubscribe", "Webhooks"], FunctionTriggers.Http.Select(h => h.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["Console", "Health", "StaffApi", "Unsubscribe", "Webhooks"], FunctionTriggers.Http.Select(h => h.Name).Order(StringComparer.Ordinal));
         Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Function, FunctionTriggers.Http.Single(h => h.Name == "StaffApi").AuthLevel);
         Assert.All(FunctionTriggers.Http.Where(h => h.Name != "StaffApi"), h => Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, h.AuthLevel));
     }

@@ -30,6 +30,7 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
     private readonly StringBuilder _output = new();
     // The host forwards HTTP to the worker through a handler that retries a refused connection: the worker's
     // listener can start a moment after it answers the init request (the host's RetryProxyHandler: 10 tries, 50–250 ms apart).
+    private int _disposed;
     private readonly HttpClient _http = new(new RetryProxyHandler(new SocketsHttpHandler())) { Timeout = TimeSpan.FromSeconds(60) };
     private Process? _worker;
     private List<RpcFunctionMetadata> _functions = [];
@@ -183,8 +184,8 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
         });
 
     /// <summary>
-    /// An HTTP request as the host handles it: matched to an HTTP function by route and method (under host.json's
-    /// <c>api</c> prefix), invoked over gRPC, and forwarded to the worker with the invocation id, both awaited.
+    /// An HTTP request as the host handles it: matched to an HTTP function by route and method (host.json's route
+    /// prefix is empty), invoked over gRPC, and forwarded to the worker with the invocation id, both awaited.
     /// </summary>
     public async Task<(HttpResponseMessage Response, InvocationResponse Invocation)> SendAsync(HttpRequestMessage request)
     {
@@ -229,7 +230,7 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
         }
 
         using JsonDocument binding = JsonDocument.Parse(raw);
-        string route = "/api/" + binding.RootElement.GetProperty("route").GetString();
+        string route = "/" + binding.RootElement.GetProperty("route").GetString(); // host.json's routePrefix is empty
         bool methodAllowed = binding.RootElement.GetProperty("methods").EnumerateArray().Any(m => string.Equals(m.GetString(), method, StringComparison.OrdinalIgnoreCase));
         int catchAll = route.IndexOf("{*", StringComparison.Ordinal);
         return methodAllowed && (catchAll < 0
@@ -296,6 +297,12 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Once: disposing the gRPC server's services reaches this host again (it is one of them).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_worker is { HasExited: false })
         {
             _worker.Kill(entireProcessTree: true);

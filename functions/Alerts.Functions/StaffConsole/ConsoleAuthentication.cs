@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Alerts.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace Alerts.StaffConsole;
+
+/// <summary>
+/// The console's session: a cookie, issued when a staff member signs in with a staff API key, carrying the
+/// key's id, name and scopes (never the key). Every request re-checks that the key is live, so revoking a
+/// key ends its sessions at once.
+/// </summary>
+internal static class ConsoleAuthentication
+{
+    public const string SchemeName = "Console";
+    public const string SignInPath = "/console/sign-in";
+
+    public static AuthenticationBuilder AddConsoleSession(this AuthenticationBuilder authentication) =>
+        authentication.AddCookie(SchemeName, cookie =>
+        {
+            cookie.Cookie = new ConsoleCookie("alerts-console");
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+            cookie.LoginPath = SignInPath;
+            cookie.Events = new CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = async context =>
+                {
+                    ApiKeyStore keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>();
+                    if (context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id || !await keys.IsLiveAsync(id, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(SchemeName);
+                    }
+                },
+                // A page the person's scopes do not allow: a 403 page in words, not a redirect.
+                OnRedirectToAccessDenied = context => ConsolePage
+                    .Show<Pages.ForbiddenPage>(new { User = ConsoleUser.From(context.HttpContext.User) }, StatusCodes.Status403Forbidden)
+                    .ExecuteAsync(context.HttpContext),
+            };
+        });
+
+    /// <summary>The signed-in identity for a verified key: the same claims an API request with the key carries.</summary>
+    public static ClaimsPrincipal PrincipalFor(ApiKeyInfo key) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.NameIdentifier, key.Id), new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ApiKeyAuthenticationHandler.ScopeClaim, s))],
+        SchemeName));
+}
