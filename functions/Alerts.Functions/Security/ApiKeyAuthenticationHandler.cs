@@ -45,9 +45,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, key.Id), new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ScopeClaim, s))],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(PrincipalFor(key, SchemeName), SchemeName));
     }
+
+    /// <summary>Who a verified key is: its id, name and scopes as claims (the API's requests and the console's sessions alike).</summary>
+    public static ClaimsPrincipal PrincipalFor(ApiKeyInfo key, string scheme) => new(new ClaimsIdentity(
+        [new Claim(ClaimTypes.NameIdentifier, key.Id), new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ScopeClaim, s))],
+        scheme));
 }

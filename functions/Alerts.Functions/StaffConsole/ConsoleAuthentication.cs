@@ -39,9 +39,4 @@ internal static class ConsoleAuthentication
                     .ExecuteAsync(context.HttpContext),
             };
         });
-
-    /// <summary>The signed-in identity for a verified key: the same claims an API request with the key carries.</summary>
-    public static ClaimsPrincipal PrincipalFor(ApiKeyInfo key) => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.NameIdentifier, key.Id), new Claim(ClaimTypes.Name, key.Name), .. key.Scopes.Select(s => new Claim(ApiKeyAuthenticationHandler.ScopeClaim, s))],
-        SchemeName));
 }

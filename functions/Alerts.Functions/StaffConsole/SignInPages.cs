@@ -29,7 +29,7 @@ internal static class SignInPages
             }, StatusCodes.Status400BadRequest);
         }
 
-        await http.SignInAsync(ConsoleAuthentication.SchemeName, ConsoleAuthentication.PrincipalFor(verified));
+        await http.SignInAsync(ConsoleAuthentication.SchemeName, ApiKeyAuthenticationHandler.PrincipalFor(verified, ConsoleAuthentication.SchemeName));
         await audit.RecordAsync($"key:{verified.Id}", "ConsoleSignIn", "apikey", verified.Id, cancellationToken: cancellationToken);
         return TypedResults.Redirect(LocalOnly(returnUrl) ?? "/console");
     }
