@@ -165,7 +165,7 @@ internal static class Benchmark
             {
                 Supporter supporter = (await store.GetAsync(row.SupporterId, token))!.Value.Supporter;
                 if (await suppressions.FindAsync(Channel.Email, supporter.Email!, token) is not null
-                    || !await ledger.TryReserveAsync(campaignId, Channel.Email, supporter.Id, 0, DateTimeOffset.UtcNow, token))
+                    || !await ledger.TryReserveAsync(campaignId, Channel.Email, supporter.Id, 0, DateTimeOffset.UtcNow, cancellationToken: token))
                 {
                     return;
                 }

@@ -3,6 +3,7 @@ using Alerts.Bills;
 using Alerts.Campaigns;
 using Alerts.Channels;
 using Alerts.Dispatch;
+using Alerts.Divisions;
 using Alerts.Hosting;
 using Alerts.Messages;
 using Alerts.Rules;
@@ -70,6 +71,7 @@ static void AddAlerts(IHostApplicationBuilder builder, HostingMode hosting)
     builder.AddStorage();            // tables and queues from AzureWebJobsStorage; host.json's queue settings
     // The pipeline, in order (docs/architecture.md, "Where things are"):
     builder.AddBills();              // watch bills in Parliament → bill events, each once
+    builder.AddDivisions();          // watch Commons and Lords divisions → staff link one to a bill → a bill event
     builder.AddRules();              // bill event → campaign, by the rules staff set
     builder.AddSupporters();         // supporters, consent, suppression, postcode to MP
     builder.AddSegments();           // who a campaign goes to

@@ -66,6 +66,7 @@ var baseSettings = [
   { name: 'Alerting__FromEmail', value: fromEmail }
   { name: 'Alerting__PublicBaseUrl', value: publicBaseUrl }
   { name: 'WatchBills__Schedule', value: appDefaults.WatchBills.Schedule }
+  { name: 'WatchDivisions__Schedule', value: appDefaults.WatchDivisions.Schedule }
   { name: 'StartScheduledCampaigns__Schedule', value: appDefaults.StartScheduledCampaigns.Schedule }
   { name: 'EnrichPendingSupporters__Schedule', value: appDefaults.EnrichPendingSupporters.Schedule }
   // A .NET 10 worker on Flex can crash when started from a placeholder (worker #3335): start it cold.

@@ -2,6 +2,7 @@ using Alerts.Rules;
 using Alerts.Audit;
 using Alerts.Bills;
 using Alerts.Campaigns;
+using Alerts.Divisions;
 using Alerts.Security;
 using Alerts.Segments;
 using Alerts.Supporters;
@@ -16,6 +17,7 @@ internal static class StaffApi
         // Ids are checked before the audit filter, so a malformed one is refused without being written anywhere.
         RouteGroupBuilder api = app.MapGroup("/api/v1").WithTags("Staff").RequireStaffScopes().ValidateRouteIds().AuditStaffChanges();
         api.MapBillsApi();
+        api.MapDivisionsApi();
         api.MapSupportersApi();
         api.MapSegmentsApi();
         api.MapAlertRulesApi();

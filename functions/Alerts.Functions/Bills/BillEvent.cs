@@ -9,6 +9,9 @@ internal enum BillEventKind
     Withdrawn,
     Defeated,
     Renamed,
+
+    /// <summary>A division staff confirmed is about the bill, with what each side means (see Divisions/).</summary>
+    DivisionRecorded,
 }
 
 /// <summary>
@@ -27,7 +30,8 @@ internal sealed record BillEvent(
     DateTime? SittingDate = null,
     DateTime? PreviousSittingDate = null,
     string? PreviousTitle = null,
-    DateTimeOffset? DetectedAt = null)
+    DateTimeOffset? DetectedAt = null,
+    Divisions.DivisionContext? Division = null)
 {
     public string EventId => $"{BillId}:{Key}";
 

@@ -132,6 +132,7 @@ internal sealed class BillStore(AlertsStorage storage)
             ["PreviousSittingDate"] = NaiveText(billEvent.PreviousSittingDate),
             ["PreviousTitle"] = billEvent.PreviousTitle,
             ["DetectedAt"] = detectedAt,
+            ["Division"] = billEvent.Division is null ? null : JsonSerializer.Serialize(billEvent.Division, JsonSerializerOptions.Web),
             ["Handled"] = false,
         };
         try
@@ -270,7 +271,8 @@ internal sealed class BillStore(AlertsStorage storage)
         ParseNaive(row.GetString("SittingDate")),
         ParseNaive(row.GetString("PreviousSittingDate")),
         row.GetString("PreviousTitle"),
-        row.GetDateTimeOffset("DetectedAt"));
+        row.GetDateTimeOffset("DetectedAt"),
+        row.GetString("Division") is { } division ? JsonSerializer.Deserialize<Divisions.DivisionContext>(division, JsonSerializerOptions.Web) : null);
 
     /// <summary>Bill ids padded so that keys sort numerically.</summary>
     private static string BillKey(int billId) => billId.ToString("D8", CultureInfo.InvariantCulture);

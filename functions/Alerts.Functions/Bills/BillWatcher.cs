@@ -184,6 +184,16 @@ internal sealed partial class BillWatcher(
             return;
         }
 
+        await HandOffEventsAsync(billId, cancellationToken);
+        await store.TrySetFlagsAsync(row, handoffPending: false, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands each of the bill's unhandled events to the subscribers, then marks it handled. Also called for
+    /// events recorded outside a poll (a confirmed division); subscribers are idempotent per event id.
+    /// </summary>
+    public async Task HandOffEventsAsync(int billId, CancellationToken cancellationToken = default)
+    {
         await foreach ((BillEvent billEvent, Azure.ETag etag) in store.ListUnhandledEventsAsync(billId, cancellationToken))
         {
             foreach (IBillEventSubscriber subscriber in subscribers)
@@ -193,8 +203,6 @@ internal sealed partial class BillWatcher(
 
             await store.MarkHandledAsync(billEvent, etag, cancellationToken);
         }
-
-        await store.TrySetFlagsAsync(row, handoffPending: false, cancellationToken: cancellationToken);
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not check bill {BillId}: {Reason}")]

@@ -13,7 +13,7 @@ public sealed record BillSearchResult(int BillId, string? ShortTitle, string? Cu
 public sealed record BillEventResponse(
     string EventId, int BillId, string Kind, string BillTitle, string? Stage, string? House,
     DateOnly? SittingDate, DateOnly? PreviousSittingDate, string? PreviousTitle,
-    DateTimeOffset? DetectedAtUtc, DateTime? DetectedAtLondon, Uri BillUrl);
+    DateTimeOffset? DetectedAtUtc, DateTime? DetectedAtLondon, Uri BillUrl, Divisions.DivisionContext? Division = null);
 
 /// <summary>What one check of the watched bills did, as the timer's run would log it.</summary>
 public sealed record BillCheckResponse(int BillsChecked, int EventsRecorded, int Failures);
@@ -156,5 +156,6 @@ internal static class BillsApi
         e.PreviousTitle,
         e.DetectedAt,
         e.DetectedAt is { } at ? TimeZoneInfo.ConvertTime(at, London).DateTime : null,
-        e.BillUrl);
+        e.BillUrl,
+        e.Division);
 }

@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Serialization;
-using System.Text.Json;
-
 namespace Alerts.Bills;
 
 /// <summary>The UK Parliament Bills API (v1): only what watching bills needs.</summary>
@@ -37,58 +32,9 @@ internal sealed class ParliamentBillsClient(HttpClient http)
     public async Task<IReadOnlyList<StageType>> GetStageTypesAsync(CancellationToken cancellationToken = default) =>
         (await GetAsync<StageTypePage>("Stages?Take=100", cancellationToken))!.Items ?? [];
 
-    private async Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken, bool notFoundIsNull = false)
-        where T : class
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException
-                                       || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new ParliamentApiException($"Bills API GET {path} failed: {ex.Message}", ex);
-        }
-
-        using (response)
-        {
-            if (notFoundIsNull && response.StatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new ParliamentApiException($"Bills API GET {path} answered {(int)response.StatusCode}.");
-            }
-
-            try
-            {
-                return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
-                    ?? throw new ParliamentApiException($"Bills API GET {path} answered null.");
-            }
-            catch (JsonException ex)
-            {
-                throw new ParliamentApiException($"Bills API GET {path} answered malformed JSON: {ex.Message}", ex);
-            }
-        }
-    }
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new NaiveDateTimeConverter() },
-    };
-
-    /// <summary>The API writes naive timestamps with seven fractional digits and no zone; read them as they are.</summary>
-    private sealed class NaiveDateTimeConverter : JsonConverter<DateTime>
-    {
-        public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-        public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToString("O", CultureInfo.InvariantCulture));
-    }
+    private Task<T?> GetAsync<T>(string path, CancellationToken cancellationToken, bool notFoundIsNull = false)
+        where T : class =>
+        ParliamentHttp.GetAsync<T>(http, "Bills API", path, cancellationToken, notFoundIsNull);
 }
 
 internal sealed record BillPage(List<BillSummary>? Items, int TotalResults);

@@ -25,4 +25,5 @@ public sealed record CampaignContent
     public BillContext? Bill { get; init; }
 }
 
-public sealed record BillContext(int BillId, string Title, string? Stage, string? House, DateOnly? SittingDate, string? EventId);
+/// <summary>The bill an alert is about; <see cref="Division"/> is the vote it follows up, for campaigns made from a confirmed division.</summary>
+public sealed record BillContext(int BillId, string Title, string? Stage, string? House, DateOnly? SittingDate, string? EventId, Divisions.DivisionContext? Division = null);

@@ -24,7 +24,7 @@ public sealed record BatchReport(int Planned, int Done, int Waiting, int Failing
 /// </summary>
 public sealed record CampaignReport(
     string CampaignId, CampaignState State, string Status, IReadOnlyDictionary<Channel, ChannelReport> Channels, BatchReport Batches,
-    IReadOnlyList<PoisonedReport> Poisoned);
+    IReadOnlyList<PoisonedReport> Poisoned, IReadOnlyDictionary<string, int>? ByMpVote = null);
 
 /// <summary>One recipient's delivery on one channel.</summary>
 public sealed record RecipientStatus(string SupporterId, Channel Channel, DeliveryStatus Status, string? ErrorCode, DateTimeOffset UpdatedAt, string DeliveryId);
@@ -42,11 +42,18 @@ internal sealed class CampaignReports(CampaignStore campaigns, BatchStore batche
         IReadOnlyList<CampaignBatch> planned = await batches.ListBatchesAsync(id, cancellationToken);
         IReadOnlyList<Channel> channelList = campaign.ApprovedSegment is { } approved ? campaign.ChannelsFor(approved) : campaign.Content.Channels;
         var byChannel = channelList.ToDictionary(c => c, _ => Enum.GetValues<DeliveryStatus>().ToDictionary(s => s.ToString().ToLowerInvariant(), _ => 0));
+        // For a campaign on a division: messages sent (on any channel) by how the recipient's MP voted.
+        Dictionary<string, int>? byMpVote = campaign.Content.Bill?.Division is { House: Divisions.DivisionIds.Commons } ? new(StringComparer.Ordinal) : null;
         await foreach (Delivery delivery in ledger.ListAsync(id, cancellationToken))
         {
             if (byChannel.TryGetValue(delivery.Channel, out var counts))
             {
                 counts[delivery.Status.ToString().ToLowerInvariant()]++;
+            }
+
+            if (byMpVote is not null && delivery.Group is { } group && delivery.Status is not (DeliveryStatus.Failed or DeliveryStatus.Suppressed or DeliveryStatus.Deferred))
+            {
+                byMpVote[group] = byMpVote.GetValueOrDefault(group) + 1;
             }
         }
 
@@ -71,7 +78,7 @@ internal sealed class CampaignReports(CampaignStore campaigns, BatchStore batche
             parts.Count(x => x.Part.State == BatchPartState.Waiting),
             parts.Count(x => x.Part.State == BatchPartState.Pending && x.Part.Attempts > 0),
             poisoned.Count);
-        return new CampaignReport(id, campaign.State, Describe(campaign, channelsReport, batchReport, poisoned), channelsReport, batchReport, poisoned);
+        return new CampaignReport(id, campaign.State, Describe(campaign, channelsReport, batchReport, poisoned), channelsReport, batchReport, poisoned, byMpVote);
     }
 
     /// <summary>What the campaign is doing or waiting for, in the words staff see.</summary>

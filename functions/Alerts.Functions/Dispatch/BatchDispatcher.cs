@@ -158,6 +158,7 @@ internal sealed partial class BatchDispatcher(
         // What every message of the part is filled from beyond its recipient: built once for the part.
         MessageContext context = await contexts.ForAsync(campaign, cancellationToken);
         var eligible = new List<(OutgoingMessage Message, Supporter Supporter)>();
+        Dictionary<string, string>? groups = context.Division is { House: Divisions.DivisionIds.Commons } ? [] : null; // the report counts a vote campaign by how each MP voted
         for (int i = 0; i < checks.Length; i++)
         {
             (Supporter? supporter, string? skip) = checks[i];
@@ -169,7 +170,9 @@ internal sealed partial class BatchDispatcher(
                 continue;
             }
 
-            RenderedMessage message = renderer.Render(context, renderer.RecipientFor(supporter!, channel), channel);
+            Recipient recipient = renderer.RecipientFor(supporter!, channel);
+            RenderedMessage message = renderer.Render(context, recipient, channel);
+            groups?.Add(supporter!.Id, Divisions.VoteWording.Group(context.VoteOf(recipient)));
             eligible.Add((new OutgoingMessage(
                 DeliveryIds.For(campaign.Id, channel, supporter!.Id), supporter.Id, supporter.AddressFor(channel)!, supporter.FirstName, message), supporter));
         }
@@ -180,7 +183,7 @@ internal sealed partial class BatchDispatcher(
         string? reason = null;
         foreach (var chunk in eligible.Chunk(sender.MaxMessagesPerCall))
         {
-            var claimed = (await ledger.TryReserveManyAsync(campaign.Id, channel, chunk.Select(c => c.Message.SupporterId).ToList(), batchNo, time.GetUtcNow(), cancellationToken)).ToHashSet();
+            var claimed = (await ledger.TryReserveManyAsync(campaign.Id, channel, chunk.Select(c => c.Message.SupporterId).ToList(), batchNo, time.GetUtcNow(), groups, cancellationToken)).ToHashSet();
             var reserved = chunk.Where(c => claimed.Contains(c.Message.SupporterId)).ToList(); // the rest: already sent, failed or unknown
             if (reserved.Count == 0)
             {

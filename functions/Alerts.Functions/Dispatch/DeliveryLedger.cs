@@ -27,7 +27,9 @@ public enum DeliveryStatus
     Suppressed,
 }
 
-internal sealed record Delivery(string CampaignId, Channel Channel, string SupporterId, int BatchNo, DeliveryStatus Status, string? ProviderId, string? ErrorCode, DateTimeOffset UpdatedAt, ETag ETag)
+internal sealed record Delivery(
+    string CampaignId, Channel Channel, string SupporterId, int BatchNo, DeliveryStatus Status, string? ProviderId, string? ErrorCode, DateTimeOffset UpdatedAt, ETag ETag,
+    string? Group = null)
 {
     public string DeliveryId => DeliveryIds.For(CampaignId, Channel, SupporterId);
 }
@@ -48,14 +50,10 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     /// <see cref="DeliveryStatus.Deferred"/> by an earlier attempt. A row left <see cref="DeliveryStatus.Sending"/>
     /// by a run that died is turned into <see cref="DeliveryStatus.Unknown"/>: it may have been sent.
     /// </summary>
-    public async Task<bool> TryReserveAsync(string campaignId, Channel channel, string supporterId, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<bool> TryReserveAsync(
+        string campaignId, Channel channel, string supporterId, int batchNo, DateTimeOffset now, string? group = null, CancellationToken cancellationToken = default)
     {
-        var row = new TableEntity(campaignId, Key(channel, supporterId))
-        {
-            ["Status"] = DeliveryStatus.Sending.ToString(),
-            ["BatchNo"] = batchNo,
-            ["UpdatedAt"] = now,
-        };
+        TableEntity row = Reservation(campaignId, channel, supporterId, batchNo, now, group);
         try
         {
             await _deliveries.AddEntityAsync(row, cancellationToken);
@@ -84,7 +82,8 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     /// Returns the supporter ids this call may send to.
     /// </summary>
     public async Task<IReadOnlyList<string>> TryReserveManyAsync(
-        string campaignId, Channel channel, IReadOnlyList<string> supporterIds, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+        string campaignId, Channel channel, IReadOnlyList<string> supporterIds, int batchNo, DateTimeOffset now,
+        IReadOnlyDictionary<string, string>? groups = null, CancellationToken cancellationToken = default)
     {
         var reserved = new List<string>(supporterIds.Count);
         foreach (string[] chunk in supporterIds.Chunk(MaxTransaction))
@@ -92,15 +91,14 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
             try
             {
                 await _deliveries.SubmitTransactionAsync(chunk.Select(id => new TableTransactionAction(TableTransactionActionType.Add,
-                    new TableEntity(campaignId, Key(channel, id)) { ["Status"] = DeliveryStatus.Sending.ToString(), ["BatchNo"] = batchNo, ["UpdatedAt"] = now })),
-                    cancellationToken);
+                    Reservation(campaignId, channel, id, batchNo, now, groups?.GetValueOrDefault(id)))), cancellationToken);
                 reserved.AddRange(chunk);
             }
             catch (TableTransactionFailedException)
             {
                 foreach (string id in chunk)
                 {
-                    if (await TryReserveAsync(campaignId, channel, id, batchNo, now, cancellationToken))
+                    if (await TryReserveAsync(campaignId, channel, id, batchNo, now, groups?.GetValueOrDefault(id), cancellationToken))
                     {
                         reserved.Add(id);
                     }
@@ -195,12 +193,24 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
         }
     }
 
+    /// <summary>
+    /// A claim. <c>Group</c> is what the report counts the recipient under besides status (how their MP voted,
+    /// for a campaign on a division); outcomes are merged into the row, so it stays.
+    /// </summary>
+    private static TableEntity Reservation(string campaignId, Channel channel, string supporterId, int batchNo, DateTimeOffset now, string? group) => new(campaignId, Key(channel, supporterId))
+    {
+        ["Status"] = DeliveryStatus.Sending.ToString(),
+        ["BatchNo"] = batchNo,
+        ["UpdatedAt"] = now,
+        ["Group"] = group,
+    };
+
     private static string Key(Channel channel, string supporterId) => $"{channel}|{supporterId}";
 
     private static Delivery ToDelivery(TableEntity row)
     {
         string[] key = row.RowKey.Split('|');
         return new Delivery(row.PartitionKey, Enum.Parse<Channel>(key[0]), key[1], row.GetInt32("BatchNo") ?? 0, Enum.Parse<DeliveryStatus>(row.GetString("Status")!),
-            row.GetString("ProviderId"), row.GetString("ErrorCode"), row.GetDateTimeOffset("UpdatedAt") ?? default, row.ETag);
+            row.GetString("ProviderId"), row.GetString("ErrorCode"), row.GetDateTimeOffset("UpdatedAt") ?? default, row.ETag, row.GetString("Group"));
     }
 }

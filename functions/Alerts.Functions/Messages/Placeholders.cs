@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Alerts.Divisions;
 
 namespace Alerts.Messages;
 
@@ -23,6 +24,12 @@ internal static partial class Placeholders
         new("bill_title", "The bill's short title.", (c, _) => c.Content.Bill?.Title ?? "the bill"),
         new("stage", "The stage the bill reached.", (c, _) => c.Content.Bill?.Stage ?? "its next stage"),
         new("sitting_date", "When the House sits on it, e.g. Tuesday 7 December.", (c, _) => c.Content.Bill?.SittingDate?.ToString("dddd d MMMM", British) ?? "soon"),
+        new("mp_vote", "How their MP voted: voted for, voted against, did not vote (\"has no recorded vote\" if we cannot tell).",
+            (c, r) => VoteWording.Phrase(c.VoteOf(r))),
+        new("mp_vote_meaning", "What their MP's vote means for the campaign, in the words staff confirmed (empty if they did not vote).",
+            (c, r) => c.Division is { } d ? VoteWording.Meaning(c.VoteOf(r), d) : string.Empty),
+        new("division_title", "The division's title, as Parliament gives it.", (c, _) => c.Division?.Title ?? "the vote"),
+        new("division_result", "The official result, e.g. Ayes 336, Noes 175.", (c, _) => c.Division?.Result ?? string.Empty),
         new("action_link", "Where the alert asks them to act.", (c, _) => c.Content.ActionLink?.ToString() ?? string.Empty),
         new("unsubscribe_link", "Their own one-click way out of this channel.", (_, r) => r.UnsubscribeLink.ToString()),
         new("charity_name", "The charity's name.", (c, _) => c.CharityName),

@@ -9,5 +9,9 @@ internal sealed record Recipient(string Id, string? FirstName, string? MpName, i
         new(supporter.Id, supporter.FirstName, supporter.MpName, supporter.MpMemberId, supporter.Constituency, unsubscribeLink);
 
     /// <summary>Whom previews and test sends are filled for.</summary>
-    public static Recipient Sample(Uri unsubscribeLink) => new("sample", "Sam", "Jane Smith", null, "Cardiff East", unsubscribeLink);
+    public static Recipient Sample(Uri unsubscribeLink) => new(SampleId, "Sam", "Jane Smith", null, "Cardiff East", unsubscribeLink);
+
+    private const string SampleId = "sample";
+
+    public bool IsSample => Id == SampleId;
 }

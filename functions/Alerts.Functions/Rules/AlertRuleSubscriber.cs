@@ -16,7 +16,7 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
         foreach (AlertRule rule in (await rules.ListAsync(cancellationToken)).Where(r => r.Definition.Matches(billEvent)))
         {
             var bill = new BillContext(billEvent.BillId, billEvent.BillTitle, billEvent.Stage, billEvent.House,
-                billEvent.SittingDate is { } d ? DateOnly.FromDateTime(d) : null, billEvent.EventId);
+                billEvent.SittingDate is { } d ? DateOnly.FromDateTime(d) : null, billEvent.EventId, billEvent.Division);
             CampaignContent content = rule.Definition.Campaign with
             {
                 Name = rule.Definition.Campaign.Name.Replace("{{bill_title}}", billEvent.BillTitle, StringComparison.Ordinal)

@@ -13,6 +13,7 @@ internal sealed class AlertsStorage(TableServiceClient tables, QueueServiceClien
         Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
         Tables.Supporters, Tables.SupporterLookup, Tables.SegmentIndex, Tables.Suppressions, Tables.Segments, Tables.LookupCache,
         Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.Outbox, Tables.AlertRules, Tables.WebhookReceipts, Tables.ApiKeys, Tables.AuditLog,
+        Tables.Divisions,
     ];
 
     private readonly string _prefix = options.Value.NamePrefix;

@@ -19,4 +19,5 @@ internal static class Tables
     public const string WebhookReceipts = "WebhookReceipts";
     public const string ApiKeys = "ApiKeys";
     public const string AuditLog = "AuditLog";
+    public const string Divisions = "Divisions";
 }

@@ -97,6 +97,12 @@ public sealed class BillScenario
         return SetCurrent(billStageId, "Unassigned");
     }
 
+    public BillScenario Retitle(string shortTitle)
+    {
+        _bill["shortTitle"] = shortTitle;
+        return Touch();
+    }
+
     public BillScenario Withdraw(DateTime date)
     {
         _bill["billWithdrawn"] = date.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
