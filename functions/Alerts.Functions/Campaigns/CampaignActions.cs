@@ -24,7 +24,12 @@ internal sealed partial class CampaignActions(
     /// <summary>A sending campaign whose plan has not moved for this long has lost its plan message (a crash); it is queued again.</summary>
     public static readonly TimeSpan StalledPlanAfter = TimeSpan.FromMinutes(2);
 
-    public async Task<CampaignOutcome> CreateDraftAsync(CampaignContent content, string actor, string? id = null, string? ruleId = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Makes a draft. <paramref name="scheduleAt"/> is when a reminder rule wants it sent: approving it
+    /// before then schedules it for that time.
+    /// </summary>
+    public async Task<CampaignOutcome> CreateDraftAsync(
+        CampaignContent content, string actor, string? id = null, string? ruleId = null, DateTimeOffset? scheduleAt = null, CancellationToken cancellationToken = default)
     {
         if (await ValidateAsync(content, cancellationToken) is { Count: > 0 } errors)
         {
@@ -32,7 +37,7 @@ internal sealed partial class CampaignActions(
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        var campaign = new Campaign(id ?? "c" + Guid.NewGuid().ToString("N")[..20], content, CampaignState.Draft, now, now, null, null, ruleId, PlanProgress.NotStarted, default);
+        var campaign = new Campaign(id ?? "c" + Guid.NewGuid().ToString("N")[..20], content, CampaignState.Draft, now, now, scheduleAt, null, ruleId, PlanProgress.NotStarted, default);
         return await campaigns.TryAddAsync(campaign, cancellationToken)
             ? new CampaignOutcome(CampaignChange.Done, await campaigns.GetAsync(campaign.Id, cancellationToken))
             : new CampaignOutcome(CampaignChange.WrongState, await campaigns.GetAsync(campaign.Id, cancellationToken));
@@ -74,7 +79,15 @@ internal sealed partial class CampaignActions(
 
         // Declined if the draft was given another segment since it was read.
         return await transitions.ChangeAsync(id, [CampaignState.Draft],
-            c => c.Content.SegmentId == segment.Id ? c with { State = CampaignState.Approved, ApprovedBy = approvedBy ?? actor, ApprovedSegment = segment.Definition } : null,
+            c => c.Content.SegmentId == segment.Id
+                ? c with
+                {
+                    // A reminder approved before its time is scheduled for it; approved later, staff choose when to send.
+                    State = c.ScheduledAt > time.GetUtcNow() ? CampaignState.Scheduled : CampaignState.Approved,
+                    ApprovedBy = approvedBy ?? actor,
+                    ApprovedSegment = segment.Definition,
+                }
+                : null,
             actor, cancellationToken: cancellationToken);
     }
 

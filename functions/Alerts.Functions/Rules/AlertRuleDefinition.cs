@@ -30,6 +30,13 @@ public sealed record AlertRuleDefinition
 
     public AlertRuleMode Mode { get; init; } = AlertRuleMode.Draft;
 
+    /// <summary>
+    /// For a rule on SittingScheduled only: schedule the campaign this long before the sitting (in draft mode,
+    /// approving it schedules it). It moves when the sitting moves, and is cancelled if the bill is withdrawn,
+    /// defeated or gets Royal Assent first.
+    /// </summary>
+    public SittingReminder? Reminder { get; init; }
+
     /// <summary>The campaign to make: its name may use {{bill_title}} and {{stage}}; the bill context is filled in from the event.</summary>
     public CampaignContent Campaign { get; init; } = new();
 
@@ -54,6 +61,16 @@ public sealed record AlertRuleDefinition
         if (House is not null and not ("Commons" or "Lords" or "Unassigned"))
         {
             errors["house"] = ["Commons, Lords or Unassigned."];
+        }
+
+        if (Reminder is not null && (EventKinds.Count != 1 || !string.Equals(EventKinds[0], nameof(BillEventKind.SittingScheduled), StringComparison.OrdinalIgnoreCase)))
+        {
+            errors["reminder"] = ["A reminder counts back from a sitting: use it with eventKinds [\"SittingScheduled\"] only."];
+        }
+
+        if (Reminder is { DaysBefore: < 0 or > 14 })
+        {
+            errors["reminder.daysBefore"] = ["0 (the sitting day) to 14."];
         }
 
         return errors;

@@ -9,12 +9,25 @@ namespace Alerts.Rules;
 /// Plugged into the bill watcher's seam: each new bill event makes at most one campaign per matching rule,
 /// because the campaign id is derived from the rule and the event.
 /// </summary>
-internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, CampaignActions campaigns, ILogger<AlertRuleSubscriber> logger) : IBillEventSubscriber
+internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, CampaignActions campaigns, TimeProvider time, ILogger<AlertRuleSubscriber> logger) : IBillEventSubscriber
 {
     public async Task OnBillEventAsync(BillEvent billEvent, CancellationToken cancellationToken = default)
     {
         foreach (AlertRule rule in (await rules.ListAsync(cancellationToken)).Where(r => r.Definition.Matches(billEvent)))
         {
+            DateTimeOffset? scheduleAt = null;
+            if (rule.Definition.Reminder is { } reminder && billEvent.SittingDate is { } sitting)
+            {
+                DateOnly day = DateOnly.FromDateTime(sitting);
+                if (SittingReminder.HasBegun(day, time.GetUtcNow()))
+                {
+                    continue; // seen too late to remind anyone (a sitting recorded on the day, or a backlog)
+                }
+
+                // Due already (the sitting was announced at short notice): as soon as it is approved.
+                scheduleAt = reminder.SendAt(day) is var at && at > time.GetUtcNow() ? at : null;
+            }
+
             var bill = new BillContext(billEvent.BillId, billEvent.BillTitle, billEvent.Stage, billEvent.House,
                 billEvent.SittingDate is { } d ? DateOnly.FromDateTime(d) : null, billEvent.EventId, billEvent.Division);
             CampaignContent content = rule.Definition.Campaign with
@@ -25,7 +38,7 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
             };
             string id = CampaignIdFor(rule.Id, billEvent.EventId);
             string actor = $"rule:{rule.Id}";
-            CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, actor, id, rule.Id, cancellationToken);
+            CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, actor, id, rule.Id, scheduleAt, cancellationToken);
             if (outcome.Change == CampaignChange.Invalid)
             {
                 LogRuleInvalid(logger, rule.Id, billEvent.EventId, string.Join("; ", outcome.Errors!.Keys));
@@ -36,8 +49,12 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
             if (rule.Definition.Mode == AlertRuleMode.SendAutomatically)
             {
                 // Approved in the name of the rule and of the person (with the send scope) who set it up.
-                await campaigns.ApproveAsync(id, $"{actor} (set up by {rule.CreatedBy ?? "unknown"})", actor, cancellationToken);
-                await campaigns.SendAsync(id, null, actor, cancellationToken);
+                // A reminder is scheduled by its approval; anything else is sent now.
+                CampaignOutcome approved = await campaigns.ApproveAsync(id, $"{actor} (set up by {rule.CreatedBy ?? "unknown"})", actor, cancellationToken);
+                if (approved.Campaign?.State == CampaignState.Approved)
+                {
+                    await campaigns.SendAsync(id, null, actor, cancellationToken);
+                }
             }
         }
     }

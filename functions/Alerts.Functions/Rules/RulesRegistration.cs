@@ -10,6 +10,7 @@ internal static class RulesRegistration
         builder.Services.AddSingleton<AlertRuleStore>();
         builder.Services.AddSingleton<AlertRules>();
         builder.Services.AddSingleton<IBillEventSubscriber, AlertRuleSubscriber>();
+        builder.Services.AddSingleton<IBillEventSubscriber, SittingReminders>(); // reminders follow their sitting, and stop with the bill
         return builder;
     }
 }
