@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Alerts on this machine: Azurite (data kept in .azurite/, git-ignored) and then the app, which fires
+# Runs Alerts on this machine: Azurite (data kept in .azurite/, git-ignored, or AZURITE_LOCATION) and then the app, which fires
 # its own timers and polls its own queues because no Functions host is in front of it.
 # Needs only the .NET 10 SDK and Node.js. Stops Azurite when the app exits.
 set -euo pipefail
@@ -11,8 +11,9 @@ if [ ! -x node_modules/.bin/azurite ]; then
 fi
 
 blob_port="${AZURITE_BLOB_PORT:-10000}" queue_port="${AZURITE_QUEUE_PORT:-10001}" table_port="${AZURITE_TABLE_PORT:-10002}"
-mkdir -p .azurite
-node_modules/.bin/azurite --location .azurite --silent --skipApiVersionCheck --loose --disableTelemetry \
+location="${AZURITE_LOCATION:-.azurite}"
+mkdir -p "$location"
+node_modules/.bin/azurite --location "$location" --silent --skipApiVersionCheck --loose --disableTelemetry \
   --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
   --tableHost 127.0.0.1 --tablePort "$table_port" &
 azurite_pid=$!

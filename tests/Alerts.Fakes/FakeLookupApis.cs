@@ -15,7 +15,7 @@ public sealed class FakeLookupApis : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _postcodes = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, (int Id, string Mp)> _mps = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (int Id, string Mp, int MemberId)> _mps = new(StringComparer.OrdinalIgnoreCase);
     private readonly JsonObject _recordedSearch = JsonNode.Parse(File.ReadAllText(FakeBillsApi.Fixture("snommoc_members-api_constituency_search_inverness.json")))!.AsObject();
 
     private FakeLookupApis(WebApplication app) => _app = app;
@@ -60,10 +60,14 @@ public sealed class FakeLookupApis : IAsyncDisposable
         return fake;
     }
 
-    public void AddConstituency(string postcode, string constituency, int id, string mp)
+    /// <summary>
+    /// Serves a postcode in a constituency (id <paramref name="id"/>) whose MP has Members API id
+    /// <paramref name="memberId"/> (by default <c>id × 10</c>, so tests can tell the two ids apart).
+    /// </summary>
+    public void AddConstituency(string postcode, string constituency, int id, string mp, int? memberId = null)
     {
         _postcodes[postcode.Replace(" ", "", StringComparison.Ordinal)] = constituency;
-        _mps[constituency] = (id, mp);
+        _mps[constituency] = (id, mp, memberId ?? id * 10);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -88,7 +92,7 @@ public sealed class FakeLookupApis : IAsyncDisposable
             JsonNode value = items[0]!["value"]!;
             value["id"] = mp.Id;
             value["name"] = searchText;
-            value["currentRepresentation"]!["member"]!["value"]!["id"] = mp.Id * 10;
+            value["currentRepresentation"]!["member"]!["value"]!["id"] = mp.MemberId;
             value["currentRepresentation"]!["member"]!["value"]!["nameDisplayAs"] = mp.Mp;
         }
 

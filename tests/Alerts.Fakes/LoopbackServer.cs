@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Alerts.Fakes;
 
 /// <summary>A quiet Kestrel app on a free loopback port: the body of every provider fake.</summary>
-internal static class LoopbackServer
+public static class LoopbackServer
 {
     public static WebApplication Create()
     {
