@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace Alerts.Bills;
 
-/// <summary>A staff request that needed Parliament while it was down gets a 502 problem, not a 500.</summary>
+/// <summary>A staff request that needed one of Parliament's APIs while it was down gets a 502 problem, not a 500.</summary>
 internal sealed class ParliamentUnavailableHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -20,8 +20,8 @@ internal sealed class ParliamentUnavailableHandler(IProblemDetailsService proble
             ProblemDetails =
             {
                 Status = StatusCodes.Status502BadGateway,
-                Title = "Parliament's Bills API is unavailable",
-                Detail = "The UK Parliament Bills API did not answer usefully. Try again in a few minutes.",
+                Title = "Parliament's API is unavailable",
+                Detail = "The UK Parliament API this needs (Bills, or Commons Votes for a division's names) did not answer usefully. Try again in a few minutes.",
             },
         });
     }
