@@ -26,9 +26,20 @@ internal sealed class AlertRules(AlertRuleStore rules, SegmentStore segments, Ti
             errors["campaign." + key] = value;
         }
 
-        if (!errors.ContainsKey("campaign.segmentId") && await segments.GetAsync(definition.Campaign.SegmentId, cancellationToken) is null)
+        if (!errors.ContainsKey("campaign.segmentId"))
         {
-            errors["campaign.segmentId"] = ["No segment has this id."];
+            if (await segments.GetAsync(definition.Campaign.SegmentId, cancellationToken) is not { } segment)
+            {
+                errors["campaign.segmentId"] = ["No segment has this id."];
+            }
+            else
+            {
+                // Caught now, not at every bill event: a campaign on a channel its segment lacks cannot be made.
+                foreach ((string key, string[] value) in CampaignContentRules.ChannelErrors(definition.Campaign, segment))
+                {
+                    errors["campaign." + key] = value;
+                }
+            }
         }
 
         return errors.Count > 0

@@ -162,6 +162,23 @@ public sealed class DivisionWatchingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARuleWhoseCampaignUsesAChannelItsSegmentLacks_IsRefusedWhenSetUp_NotAtEveryEvent()
+    {
+        string emailOnly = await _t.Campaigns.CreateSegmentAsync(new { name = "Email only", tagsAny = new[] { "rates" }, channels = new[] { "email" } });
+
+        HttpResponseMessage refused = await _t.Client.PostAsJsonAsync("/api/v1/alert-rules", new
+        {
+            name = "Follow up", billId = DivisionsTestApp.BillId, eventKinds = new[] { "DivisionRecorded" },
+            campaign = new { name = "x", segmentId = emailOnly, channels = new[] { "sms" }, sms = "{{mp_name}} {{mp_vote}}" },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        JsonObject problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Contains("email only", problem["errors"]!["campaign.channels"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty((await _t.Client.GetFromJsonAsync<JsonArray>("/api/v1/alert-rules"))!);
+    }
+
+    [Fact]
     public async Task ADismissedDivision_IsNotProposedAgain()
     {
         await _t.WatchBillAsync();
