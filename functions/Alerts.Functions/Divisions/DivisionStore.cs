@@ -79,6 +79,19 @@ internal sealed class DivisionStore(AlertsStorage storage)
         return [.. divisions.OrderByDescending(d => d.Date).ThenByDescending(d => d.DivisionId)];
     }
 
+    /// <summary>One House's divisions from an id up (keys sort by id), as one range query.</summary>
+    public async Task<IReadOnlyList<Division>> ListFromAsync(string house, int fromDivisionId, CancellationToken cancellationToken = default)
+    {
+        var divisions = new List<Division>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition(house)} and RowKey ge {Key(fromDivisionId)}");
+        await foreach (TableEntity row in _divisions.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            divisions.Add(FromEntity(row));
+        }
+
+        return divisions;
+    }
+
     /// <summary>The newest division date seen in a House, as Parliament's calendar date.</summary>
     public async Task<(DateOnly? Date, ETag ETag)> GetWatermarkAsync(string house, CancellationToken cancellationToken = default)
     {

@@ -10,10 +10,7 @@ namespace Alerts.Divisions;
 /// <summary>What one run did in one House; <c>Error</c> says why the House could not be read.</summary>
 internal sealed record HousePoll(string House, int Read, int Recorded, int Republished, int Proposed, string? Error);
 
-internal sealed record DivisionPollSummary(IReadOnlyList<HousePoll> Houses, int Announced)
-{
-    public int Failures => Houses.Count(h => h.Error is not null);
-}
+internal sealed record DivisionPollSummary(IReadOnlyList<HousePoll> Houses, int Announced);
 
 /// <summary>
 /// Reads each House's new divisions and records each once (insert-if-absent on its id), proposing a link
@@ -65,10 +62,13 @@ internal sealed partial class DivisionWatcher(
         // Every page is read before anything is written: a failure part way records nothing for this House.
         IReadOnlyList<Division> read = await SearchAsync(house, from, cancellationToken);
 
+        // What is stored for the divisions read: one range query, not a read per division.
+        Dictionary<int, Division> stored = read.Count == 0 ? []
+            : (await store.ListFromAsync(house, read.Min(d => d.DivisionId), cancellationToken)).ToDictionary(d => d.DivisionId);
         int recorded = 0, republished = 0, proposed = 0;
         foreach (Division fresh in read.OrderBy(d => d.Date).ThenBy(d => d.DivisionId))
         {
-            Division? existing = await store.GetAsync(fresh.Id, cancellationToken);
+            Division? existing = stored.GetValueOrDefault(fresh.DivisionId);
             DivisionLink link = existing?.Link is { State: not DivisionLinkState.Unlinked } kept ? kept : DivisionLinker.Propose(fresh, watched);
             bool changed = existing is not null && existing.Fingerprint != fresh.Fingerprint;
             bool newlyProposed = link.State == DivisionLinkState.Proposed && existing?.Link.State != DivisionLinkState.Proposed;
@@ -102,7 +102,6 @@ internal sealed partial class DivisionWatcher(
             if (await store.TryReplaceAsync(division with
                 {
                     Link = link, RecordedAt = existing.RecordedAt, UpdatedAt = now, Announced = existing.Announced, ETag = existing.ETag,
-                    Roll = division.Roll ?? existing.Roll,
                 }, cancellationToken))
             {
                 republished += changed ? 1 : 0;
