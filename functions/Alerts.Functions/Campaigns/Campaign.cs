@@ -35,8 +35,11 @@ internal sealed record Campaign(
     public IReadOnlyList<Channel> ChannelsFor(SegmentDefinition segment) => [.. Content.Channels.Where(segment.Channels.Contains)];
 }
 
-/// <summary>How far planning has got: the next batch number and where to resume reading the segment.</summary>
-internal sealed record PlanProgress(int NextBatch, int PartitionIndex, string? ContinuationToken, bool Complete)
+/// <summary>
+/// How far planning has got: the next batch number, where to resume reading the segment (the index shard
+/// and the last supporter id read in it), and how many batches from the first are known to be done.
+/// </summary>
+internal sealed record PlanProgress(int NextBatch, int Shard, string? After, bool Complete, int DoneBelow = 0)
 {
     public static readonly PlanProgress NotStarted = new(0, 0, null, false);
 }

@@ -153,7 +153,10 @@ internal sealed partial class CampaignActions(
                 await batches.UpdatePartAsync(id, batchNo, channel, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
             }
 
-            await transitions.ChangeAsync(id, [CampaignState.Completed, CampaignState.Sending], c => c with { State = CampaignState.Sending }, actor,
+            // Those parts are not done any more: completion must look at them again.
+            int reopened = parts.Min(p => p.BatchNo);
+            await transitions.ChangeAsync(id, [CampaignState.Completed, CampaignState.Sending],
+                c => c with { State = CampaignState.Sending, Plan = c.Plan with { DoneBelow = Math.Min(c.Plan.DoneBelow, reopened) } }, actor,
                 "unknown deliveries to re-send", cancellationToken);
             foreach ((int batchNo, Channel channel) in parts)
             {

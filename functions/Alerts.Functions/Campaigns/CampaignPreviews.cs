@@ -24,7 +24,6 @@ internal sealed class CampaignPreviews(
     SegmentStore segments,
     SegmentEvaluator evaluator,
     SupporterStore supporters,
-    SuppressionList suppressions,
     MessageContexts contexts,
     MessageRenderer renderer,
     IEnumerable<IAlertChannel> channels)
@@ -48,14 +47,10 @@ internal sealed class CampaignPreviews(
         var recipients = channelList.ToDictionary(c => c, _ => 0);
         await foreach (IndexRow row in evaluator.MembersAsync(segment with { Channels = channelList }, cancellationToken))
         {
-            // Counts after consent and suppression, as the dispatcher will judge them now: one read of the supporter per member.
-            Supporter? member = (await supporters.GetAsync(row.SupporterId, cancellationToken))?.Supporter;
+            // Counts after consent and suppression, from the index rows the dispatcher will judge them by.
             foreach (Channel channel in channelList.Where(row.Allows))
             {
-                if (member?.CanReceive(channel) == true && await suppressions.FindAsync(channel, member.AddressFor(channel)!, cancellationToken) is null)
-                {
-                    recipients[channel]++;
-                }
+                recipients[channel]++;
             }
         }
 

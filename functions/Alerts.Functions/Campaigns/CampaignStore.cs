@@ -83,9 +83,10 @@ internal sealed class CampaignStore(AlertsStorage storage)
             ["ApprovedBy"] = c.ApprovedBy,
             ["RuleId"] = c.RuleId,
             ["PlanNextBatch"] = c.Plan.NextBatch,
-            ["PlanPartitionIndex"] = c.Plan.PartitionIndex,
-            ["PlanContinuation"] = c.Plan.ContinuationToken,
+            ["PlanShard"] = c.Plan.Shard,
+            ["PlanAfter"] = c.Plan.After,
             ["PlanComplete"] = c.Plan.Complete,
+            ["PlanDoneBelow"] = c.Plan.DoneBelow,
         };
         LargeText.Write(row, "Content", JsonSerializer.Serialize(c.Content, Json));
         LargeText.Write(row, "ApprovedSegment", c.ApprovedSegment is null ? null : JsonSerializer.Serialize(c.ApprovedSegment, Json));
@@ -101,7 +102,8 @@ internal sealed class CampaignStore(AlertsStorage storage)
         row.GetDateTimeOffset("ScheduledAt"),
         row.GetString("ApprovedBy"),
         row.GetString("RuleId"),
-        new PlanProgress(row.GetInt32("PlanNextBatch") ?? 0, row.GetInt32("PlanPartitionIndex") ?? 0, row.GetString("PlanContinuation"), row.GetBoolean("PlanComplete") ?? false),
+        new PlanProgress(row.GetInt32("PlanNextBatch") ?? 0, row.GetInt32("PlanShard") ?? 0, row.GetString("PlanAfter"), row.GetBoolean("PlanComplete") ?? false,
+            row.GetInt32("PlanDoneBelow") ?? 0),
         row.ETag,
         LargeText.Read(row, "ApprovedSegment") is { } segment ? JsonSerializer.Deserialize<SegmentDefinition>(segment, Json) : null);
 }

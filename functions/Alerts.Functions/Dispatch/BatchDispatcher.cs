@@ -2,6 +2,7 @@ using Alerts.Campaigns;
 using Alerts.Channels;
 using Alerts.Hosting;
 using Alerts.Messages;
+using Alerts.Segments;
 using Alerts.Supporters;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,10 @@ internal sealed record DispatchSummary(string CampaignId, int BatchNo, Channel C
 internal sealed class DispatchDeferredException(string message) : Exception(message);
 
 /// <summary>
-/// Sends one channel's part of a planned batch: re-checks consent and suppression now, reserves each
-/// (campaign, channel, supporter) in the ledger with insert-if-absent, sends, and records each outcome.
+/// Sends one channel's part of a planned batch: reads the batch's key ranges of the segment index again
+/// (consent and suppression as they are now, with each recipient's address and what their message needs,
+/// a query per range), reserves each (campaign, channel, supporter) in the ledger with insert-if-absent,
+/// sends, and records each outcome, the ledger written a hundred rows to a transaction.
 /// Only what certainly was not sent is tried again; anything ambiguous is recorded as unknown and never
 /// re-sent automatically. A part the provider cannot take yet goes back on the queue with a growing
 /// delay, on its own, so the other channel carries on.
@@ -23,8 +26,8 @@ internal sealed partial class BatchDispatcher(
     CampaignStore campaigns,
     BatchStore batches,
     CampaignCompletion completion,
-    SupporterStore supporters,
-    SuppressionList suppressions,
+    SegmentEvaluator evaluator,
+    SupporterDirectory supporters,
     DeliveryLedger ledger,
     IEnumerable<IAlertChannel> channels,
     MessageContexts contexts,
@@ -80,7 +83,7 @@ internal sealed partial class BatchDispatcher(
         Deferral? deferral;
         try
         {
-            deferral = await SendPartAsync(campaign, batch.BatchNo, part, counts, cancellationToken);
+            deferral = await SendPartAsync(campaign, batch, part, counts, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -138,43 +141,41 @@ internal sealed partial class BatchDispatcher(
     /// <summary>Recipients the provider certainly did not take, and why.</summary>
     private sealed record Deferral(IReadOnlyList<string> SupporterIds, TimeSpan? RetryAfter, string Reason);
 
-    private async Task<Deferral?> SendPartAsync(Campaign campaign, int batchNo, BatchPart part, Counts counts, CancellationToken cancellationToken)
+    private async Task<Deferral?> SendPartAsync(Campaign campaign, CampaignBatch batch, BatchPart part, Counts counts, CancellationToken cancellationToken)
     {
         Channel channel = part.Channel;
+        int batchNo = batch.BatchNo;
         IAlertChannel sender = channels.Single(c => c.Kind == channel);
 
-        // Consent and suppression are read now, per recipient, a few at a time; order is kept.
-        var checks = new (Supporter? Supporter, string? Skip)[part.SupporterIds.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, checks.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (i, token) =>
-            {
-                Supporter? supporter = (await supporters.GetAsync(part.SupporterIds[i], token))?.Supporter;
-                checks[i] = (supporter, supporter is null ? "erased"
-                    : !supporter.CanReceive(channel) ? "no-consent"
-                    : await suppressions.FindAsync(channel, supporter.AddressFor(channel)!, token) is not null ? "suppressed"
-                    : null);
-            });
-
-        // What every message of the part is filled from beyond its recipient: built once for the part.
-        MessageContext context = await contexts.ForAsync(campaign, cancellationToken);
-        var eligible = new List<(OutgoingMessage Message, Supporter Supporter)>();
+        // The batch's ranges of the index, read now: who is still in the segment and may be sent to on
+        // this channel. Everyone planned who is not is recorded as not sent, with why.
+        SegmentDefinition approved = campaign.ApprovedSegment!;
+        IReadOnlyDictionary<string, IndexRow> rows = await evaluator.ReadRangesAsync(
+            approved with { Channels = campaign.ChannelsFor(approved) }, batch.Ranges, cancellationToken);
+        MessageContext context = await contexts.ForAsync(campaign, cancellationToken); // built once for the part
+        var eligible = new List<(OutgoingMessage Message, IndexRow Row)>();
+        var skipped = new List<(string SupporterId, string Reason)>();
         Dictionary<string, string>? groups = context.Division is { House: Divisions.DivisionIds.Commons } ? [] : null; // the report counts a vote campaign by how each MP voted
-        for (int i = 0; i < checks.Length; i++)
+        foreach (string id in part.SupporterIds)
         {
-            (Supporter? supporter, string? skip) = checks[i];
-            if (skip is not null)
+            string? why = rows.TryGetValue(id, out IndexRow? row) ? row.WhyNot(channel) : "left-segment";
+            if (why is not null)
             {
-                await ledger.RecordSkippedAsync(campaign.Id, channel, part.SupporterIds[i], batchNo, skip, time.GetUtcNow(), cancellationToken);
-                metrics.Messages.Add(1, new("channel", channel.ToString()), new("outcome", "suppressed"));
-                counts.Skipped++;
+                skipped.Add((id, why));
                 continue;
             }
 
-            Recipient recipient = renderer.RecipientFor(supporter!, channel);
-            RenderedMessage message = renderer.Render(context, recipient, channel);
-            groups?.Add(supporter!.Id, Divisions.VoteWording.Group(context.VoteOf(recipient)));
-            eligible.Add((new OutgoingMessage(
-                DeliveryIds.For(campaign.Id, channel, supporter!.Id), supporter.Id, supporter.AddressFor(channel)!, supporter.FirstName, message), supporter));
+            Recipient recipient = renderer.RecipientFor(row!, channel);
+            groups?.Add(id, Divisions.VoteWording.Group(context.VoteOf(recipient)));
+            eligible.Add((new OutgoingMessage(DeliveryIds.For(campaign.Id, channel, id), id, row!.AddressFor(channel)!, row.FirstName,
+                renderer.Render(context, recipient, channel)), row));
+        }
+
+        await ledger.RecordSkippedManyAsync(campaign.Id, channel, skipped, batchNo, time.GetUtcNow(), cancellationToken);
+        if (skipped.Count > 0)
+        {
+            metrics.Messages.Add(skipped.Count, new("channel", channel.ToString()), new("outcome", "suppressed"));
+            counts.Skipped += skipped.Count;
         }
 
         // Reserve just before each provider call, so a crash leaves at most one call's recipients unknown.
@@ -246,13 +247,13 @@ internal sealed partial class BatchDispatcher(
 
     /// <summary>Records the outcomes of one provider call.</summary>
     private async Task RecordAsync(
-        string campaignId, Channel channel, List<(OutgoingMessage Message, Supporter Supporter)> sent, IReadOnlyList<DeliveryResult> results, Counts counts, CancellationToken cancellationToken)
+        string campaignId, Channel channel, List<(OutgoingMessage Message, IndexRow Row)> sent, IReadOnlyList<DeliveryResult> results, Counts counts, CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
         var outcomes = new List<(string, DeliveryStatus, string?, string?)>(sent.Count);
         for (int i = 0; i < sent.Count; i++)
         {
-            (OutgoingMessage message, Supporter supporter) = sent[i];
+            OutgoingMessage message = sent[i].Message;
             switch (results[i])
             {
                 case DeliveryResult.Accepted accepted:
@@ -263,7 +264,8 @@ internal sealed partial class BatchDispatcher(
                     outcomes.Add((message.SupporterId, DeliveryStatus.Failed, null, rejected.Code));
                     if (rejected.Suppress)
                     {
-                        await suppressions.AddAsync(channel, supporter.AddressFor(channel)!, "provider-" + rejected.Code, "provider", actor: "provider", now, cancellationToken);
+                        // The number is refused for good (unsubscribed at the carrier, invalid): nothing more goes to it.
+                        await supporters.SuppressAsync(channel, message.Address, "provider-" + rejected.Code, "provider", withdrawConsent: false, cancellationToken);
                     }
 
                     counts.Failed++;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Alerts.Storage;
 using Azure;
 using Azure.Data.Tables;
+using Alerts.Segments;
 using Alerts.Supporters;
 
 namespace Alerts.Dispatch;
@@ -26,11 +27,12 @@ internal sealed record BatchPart(
     Channel Channel, IReadOnlyList<string> SupporterIds, int Count, BatchPartState State, int Attempts, string? Error, DateTimeOffset? Until, string? WaitingFor);
 
 /// <summary>
-/// One planned batch: up to <see cref="Messages.AlertingOptions.BatchSize"/> supporters, with a part per channel
-/// holding the supporters eligible on it when planned. Each part has its own queue message, so one
-/// channel's outage never holds up the other.
+/// One planned batch: up to <see cref="Messages.AlertingOptions.BatchSize"/> supporters, the segment index's
+/// key ranges they were read from (read again when a part is sent), and a part per channel holding the
+/// supporters eligible on it when planned. Each part has its own queue message, so one channel's outage
+/// never holds up the other.
 /// </summary>
-internal sealed record CampaignBatch(string CampaignId, int BatchNo, IReadOnlyDictionary<Channel, BatchPart> Parts);
+internal sealed record CampaignBatch(string CampaignId, int BatchNo, IReadOnlyList<KeyRange> Ranges, IReadOnlyDictionary<Channel, BatchPart> Parts);
 
 /// <summary>A sending campaign's planned batches: a row each, with a part per channel.</summary>
 internal sealed class BatchStore(AlertsStorage storage)
@@ -38,9 +40,10 @@ internal sealed class BatchStore(AlertsStorage storage)
     private readonly TableClient _batches = storage.Table(Tables.CampaignBatches);
 
     /// <summary>Writes a batch unless it exists: a replanned batch keeps what was planned first. A part with nobody in it is done.</summary>
-    public async Task AddBatchAsync(string campaignId, int batchNo, IReadOnlyDictionary<Channel, IReadOnlyList<string>> supporterIds, CancellationToken cancellationToken = default)
+    public async Task AddBatchAsync(
+        string campaignId, int batchNo, IReadOnlyList<KeyRange> ranges, IReadOnlyDictionary<Channel, IReadOnlyList<string>> supporterIds, CancellationToken cancellationToken = default)
     {
-        var row = new TableEntity(campaignId, BatchKey(batchNo));
+        var row = new TableEntity(campaignId, BatchKey(batchNo)) { ["Ranges"] = KeyRange.Join(ranges) };
         foreach ((Channel channel, IReadOnlyList<string> ids) in supporterIds)
         {
             row[channel + "Ids"] = string.Join(',', ids);
@@ -90,11 +93,28 @@ internal sealed class BatchStore(AlertsStorage storage)
         return batches;
     }
 
-    /// <summary>Whether every part of the first <paramref name="planned"/> batches is done (each batch read once, states only).</summary>
-    public async Task<bool> AllDoneAsync(string campaignId, int planned, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The number of the first batch from <paramref name="from"/> on with a part not done, reading batch
+    /// states a few at a time and stopping there: batches finish roughly in order, so this reads a handful.
+    /// <paramref name="planned"/> when every planned batch from there is done.
+    /// </summary>
+    public async Task<int> FirstNotDoneAsync(string campaignId, int from, int planned, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<CampaignBatch> batches = await ListBatchesAsync(campaignId, cancellationToken);
-        return batches.Count >= planned && batches.All(b => b.Parts.Values.All(p => p.State == BatchPartState.Done));
+        string[] select = ["RowKey", .. Enum.GetValues<Channel>().Select(c => c + "State")];
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {BatchKey(from)}");
+        int expected = from;
+        await foreach (TableEntity row in _batches.QueryAsync<TableEntity>(filter, maxPerPage: 10, select: select, cancellationToken: cancellationToken))
+        {
+            CampaignBatch batch = ToBatch(row, withIds: false, campaignId);
+            if (batch.BatchNo != expected || batch.Parts.Values.Any(p => p.State != BatchPartState.Done))
+            {
+                return expected; // a gap is a batch not written yet: not done
+            }
+
+            expected++;
+        }
+
+        return expected >= planned ? planned : expected;
     }
 
     private static readonly string[] PartColumns = ["Count", "State", "Attempts", "Error", "Until", "WaitingFor"];
@@ -122,7 +142,8 @@ internal sealed class BatchStore(AlertsStorage storage)
                 row.GetString(channel + "WaitingFor"));
         }
 
-        return new CampaignBatch(campaignId ?? row.PartitionKey, int.Parse(row.RowKey, CultureInfo.InvariantCulture), parts);
+        return new CampaignBatch(campaignId ?? row.PartitionKey, int.Parse(row.RowKey, CultureInfo.InvariantCulture),
+            withIds ? KeyRange.Split(row.GetString("Ranges")) : [], parts);
     }
 
 }

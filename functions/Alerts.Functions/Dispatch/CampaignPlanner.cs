@@ -46,17 +46,18 @@ internal sealed partial class CampaignPlanner(
             // The approved segment, on the channels both it and the campaign name.
             IReadOnlyList<Channel> channels = campaign.ChannelsFor(approved);
             SegmentPage page = await evaluator.ReadPageAsync(approved with { Channels = channels },
-                new SegmentCursor(campaign.Plan.PartitionIndex, campaign.Plan.ContinuationToken), options.Value.BatchSize, cancellationToken);
+                new SegmentCursor(campaign.Plan.Shard, campaign.Plan.After), options.Value.BatchSize, cancellationToken);
 
             int batchNo = campaign.Plan.NextBatch;
             if (page.Members.Count > 0)
             {
                 // Batch first, then its messages, then the cursor: a crash repeats at most this batch,
                 // whose stored contents win and whose duplicate messages the ledger makes harmless.
-                // Each channel's part lists only who could receive on it when planned; sending re-checks.
+                // Each channel's part lists only who could receive on it when planned; sending reads the
+                // batch's key ranges again and sends to those who still can.
                 Dictionary<Channel, IReadOnlyList<string>> parts = channels.ToDictionary(c => c,
                     c => (IReadOnlyList<string>)[.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]);
-                await batches.AddBatchAsync(campaignId, batchNo, parts, cancellationToken);
+                await batches.AddBatchAsync(campaignId, batchNo, page.Ranges, parts, cancellationToken);
                 foreach ((Channel channel, IReadOnlyList<string> ids) in parts.Where(p => p.Value.Count > 0))
                 {
                     await queue.EnqueueAsync(DispatchMessage.Send(campaignId, batchNo, channel), cancellationToken: cancellationToken);
@@ -66,7 +67,7 @@ internal sealed partial class CampaignPlanner(
             }
 
             var progress = new PlanProgress(
-                page.Members.Count > 0 ? batchNo + 1 : batchNo, page.Next?.PartitionIndex ?? 0, page.Next?.ContinuationToken, page.Next is null);
+                page.Members.Count > 0 ? batchNo + 1 : batchNo, page.Next?.Shard ?? 0, page.Next?.After, page.Next is null);
             if (await campaigns.TryReplaceAsync(campaign with { Plan = progress, UpdatedAt = time.GetUtcNow() }, cancellationToken) && progress.Complete)
             {
                 LogPlanned(logger, campaignId, progress.NextBatch);

@@ -127,21 +127,40 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
         }
     }
 
-    /// <summary>Records that the recipient was not sent to now (no consent, suppressed) unless the row exists.</summary>
-    public async Task RecordSkippedAsync(string campaignId, Channel channel, string supporterId, int batchNo, string reason, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records that these recipients were not sent to now (no consent, suppressed, left the segment), each
+    /// unless its row exists: up to 100 in a transaction, which fails whole if any row exists, and then one at a time.
+    /// </summary>
+    public async Task RecordSkippedManyAsync(
+        string campaignId, Channel channel, IReadOnlyList<(string SupporterId, string Reason)> skipped, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        try
+        TableEntity Skip((string SupporterId, string Reason) s) => new(campaignId, Key(channel, s.SupporterId))
         {
-            await _deliveries.AddEntityAsync(new TableEntity(campaignId, Key(channel, supporterId))
+            ["Status"] = DeliveryStatus.Suppressed.ToString(),
+            ["BatchNo"] = batchNo,
+            ["ErrorCode"] = s.Reason,
+            ["UpdatedAt"] = now,
+        };
+
+        foreach (var chunk in skipped.Chunk(MaxTransaction))
+        {
+            try
             {
-                ["Status"] = DeliveryStatus.Suppressed.ToString(),
-                ["BatchNo"] = batchNo,
-                ["ErrorCode"] = reason,
-                ["UpdatedAt"] = now,
-            }, cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
+                await _deliveries.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.Add, Skip(s))), cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (var s in chunk)
+                {
+                    try
+                    {
+                        await _deliveries.AddEntityAsync(Skip(s), cancellationToken);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == 409)
+                    {
+                    }
+                }
+            }
         }
     }
 

@@ -15,6 +15,8 @@ internal sealed class MessageRenderer(IOptions<TwilioOptions> twilio, Unsubscrib
 {
     public Recipient RecipientFor(Supporter supporter, Channel channel) => Recipient.Of(supporter, unsubscribe.For(supporter.Id, channel));
 
+    public Recipient RecipientFor(Segments.IndexRow row, Channel channel) => Recipient.Of(row, unsubscribe.For(row.SupporterId, channel));
+
     public Recipient SampleFor(Channel channel) => Recipient.Sample(unsubscribe.For("sample", channel));
 
     public static IReadOnlyDictionary<string, string> Values(MessageContext context, Recipient recipient) =>

@@ -8,6 +8,10 @@ internal sealed record Recipient(string Id, string? FirstName, string? MpName, i
     public static Recipient Of(Supporter supporter, Uri unsubscribeLink) =>
         new(supporter.Id, supporter.FirstName, supporter.MpName, supporter.MpMemberId, supporter.Constituency, unsubscribeLink);
 
+    /// <summary>From the supporter's segment index row, which carries what a message needs: sending reads nothing else.</summary>
+    public static Recipient Of(Segments.IndexRow row, Uri unsubscribeLink) =>
+        new(row.SupporterId, row.FirstName, row.MpName, row.MpMemberId, row.Constituency, unsubscribeLink);
+
     /// <summary>Whom previews and test sends are filled for.</summary>
     public static Recipient Sample(Uri unsubscribeLink) => new(SampleId, "Sam", "Jane Smith", null, "Cardiff East", unsubscribeLink);
 

@@ -7,7 +7,13 @@ public sealed record SegmentCounts(IReadOnlyDictionary<Channel, int> Channels, i
 
 /// <summary>
 /// Evaluates a segment against the index, reading only the partitions that drive it (the tags it asks
-/// for, else its constituencies, else everyone), one row at a time, so memory stays flat.
+/// for, else its constituencies, else everyone), a page at a time, so memory stays flat.
+/// <para>
+/// A page is a run of supporter ids, read from every driving partition at once and merged, so each
+/// supporter is in exactly one page however many of its partitions drive the segment, and whatever
+/// changes while a campaign is planned. A page's <see cref="KeyRange"/>s can be read again, whole, later:
+/// that is how a planned batch is sent with consent as it is at send time.
+/// </para>
 /// </summary>
 internal sealed class SegmentEvaluator(SegmentIndex index)
 {
@@ -15,7 +21,7 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
 
     public async IAsyncEnumerable<IndexRow> MembersAsync(SegmentDefinition segment, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        for (SegmentCursor? cursor = new(0, null); cursor is not null;)
+        for (SegmentCursor? cursor = SegmentCursor.Start; cursor is not null;)
         {
             SegmentPage page = await ReadPageAsync(segment, cursor, 1000, cancellationToken);
             foreach (IndexRow row in page.Members)
@@ -28,33 +34,82 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
     }
 
     /// <summary>
-    /// One page (at most <paramref name="pageSize"/> index rows read) of a segment's members, and where the
-    /// next page starts (null when done). Planning a campaign resumes from the cursor after a crash.
+    /// Up to <paramref name="pageSize"/> members of a segment from <paramref name="cursor"/> on, in id order
+    /// shard by shard, the key ranges they came from, and where the next page starts (null when done).
+    /// Planning a campaign resumes from the cursor after a crash.
     /// </summary>
     public async Task<SegmentPage> ReadPageAsync(SegmentDefinition segment, SegmentCursor cursor, int pageSize, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<string> driving = DrivingPartitions(segment);
-        int i = cursor.PartitionIndex;
-        if (i >= driving.Count)
+        HashSet<string> constituencies = Constituencies(segment);
+        var members = new List<IndexRow>();
+        var ranges = new List<KeyRange>();
+        (int shard, string? after) = (cursor.Shard, cursor.After);
+        while (shard < SegmentIndex.Shards && members.Count < pageSize)
         {
-            return new SegmentPage([], null);
+            int need = pageSize - members.Count;
+            var reads = new List<IReadOnlyList<IndexRow>>(driving.Count);
+            foreach (string partition in driving)
+            {
+                reads.Add(await index.ReadRangeAsync(shard, partition, after, null, need, cancellationToken));
+            }
+
+            // Every partition has given all its rows up to the lowest last id among those that may have more.
+            string? through = reads.Where(r => r.Count == need).Select(r => r[^1].SupporterId).Min(StringComparer.Ordinal);
+            List<IndexRow> found = [.. reads.SelectMany(r => r)
+                .Where(r => through is null || string.CompareOrdinal(r.SupporterId, through) <= 0)
+                .DistinctBy(r => r.SupporterId)
+                .Where(r => Matches(segment, constituencies, r))
+                .OrderBy(r => r.SupporterId, StringComparer.Ordinal)];
+            if (found.Count > need)
+            {
+                found.RemoveRange(need, found.Count - need);
+                through = found[^1].SupporterId;
+            }
+
+            if (found.Count > 0)
+            {
+                members.AddRange(found);
+                ranges.Add(new KeyRange(shard, after, through));
+            }
+
+            (shard, after) = through is null ? (shard + 1, null) : (shard, through);
         }
 
-        var constituencies = segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).ToHashSet();
-        (IReadOnlyList<IndexRow> rows, string? next) = await index.ReadPageAsync(driving[i], cursor.ContinuationToken, pageSize, cancellationToken);
-        var members = rows
-            // With several "any" tags, a supporter is read from the first of its tags only: no set of seen ids needed.
-            .Where(row => !(segment.TagsAny.Count > 0 && segment.TagsAny.Take(i).Any(row.Tags.Contains)))
-            .Where(row => Matches(segment, constituencies, row))
-            .ToList();
-        return new SegmentPage(members, next is not null ? new SegmentCursor(i, next) : i + 1 < driving.Count ? new SegmentCursor(i + 1, null) : null);
+        return new SegmentPage(members, ranges, shard < SegmentIndex.Shards ? new SegmentCursor(shard, after) : null);
+    }
+
+    /// <summary>
+    /// The supporters in the given key ranges whose tags and constituency put them in the segment, as the
+    /// index says now, whatever their consent (the caller asks each row about its channel): what a planned
+    /// batch reads when it is sent. One query per range and driving partition.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IndexRow>> ReadRangesAsync(SegmentDefinition segment, IReadOnlyList<KeyRange> ranges, CancellationToken cancellationToken = default)
+    {
+        HashSet<string> constituencies = Constituencies(segment);
+        var members = new Dictionary<string, IndexRow>(StringComparer.Ordinal);
+        foreach (KeyRange range in ranges)
+        {
+            foreach (string partition in DrivingPartitions(segment))
+            {
+                foreach (IndexRow row in await index.ReadRangeAsync(range.Shard, partition, range.After, range.Through, int.MaxValue, cancellationToken))
+                {
+                    if (InSegment(segment, constituencies, row))
+                    {
+                        members.TryAdd(row.SupporterId, row);
+                    }
+                }
+            }
+        }
+
+        return members;
     }
 
     /// <summary>The index partitions a segment is read from: its "any" tags, else its first "all" tag, else its constituencies, else everyone.</summary>
     public static IReadOnlyList<string> DrivingPartitions(SegmentDefinition segment) =>
-        segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Select(SegmentIndex.TagPartition)]
+        segment.TagsAny.Count > 0 ? [.. segment.TagsAny.Distinct().Select(SegmentIndex.TagPartition)]
         : segment.TagsAll.Count > 0 ? [SegmentIndex.TagPartition(segment.TagsAll[0])]
-        : segment.Constituencies.Count > 0 ? [.. segment.Constituencies.Select(c => c.Trim().ToLowerInvariant()).Distinct().Select(SegmentIndex.ConstituencyPartition)]
+        : segment.Constituencies.Count > 0 ? [.. Constituencies(segment).Select(SegmentIndex.ConstituencyPartition)]
         : [SegmentIndex.AllPartition];
 
     public async Task<SegmentCounts> CountAsync(SegmentDefinition segment, CancellationToken cancellationToken = default)
@@ -81,9 +136,15 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
 
     /// <summary>Whether a supporter, as its index row describes it, belongs to the segment on some channel.</summary>
     public static bool Matches(SegmentDefinition segment, IReadOnlySet<string> constituencies, IndexRow row) =>
+        InSegment(segment, constituencies, row) && segment.Channels.Any(row.Allows);
+
+    /// <summary>Whether the supporter's tags and constituency put them in the segment, whatever their consent.</summary>
+    private static bool InSegment(SegmentDefinition segment, IReadOnlySet<string> constituencies, IndexRow row) =>
         (segment.TagsAny.Count == 0 || segment.TagsAny.Any(row.Tags.Contains))
         && segment.TagsAll.All(row.Tags.Contains)
         && !segment.ExcludeTags.Any(row.Tags.Contains)
-        && (constituencies.Count == 0 || (row.Constituency is { } c && constituencies.Contains(c.Trim().ToLowerInvariant())))
-        && segment.Channels.Any(row.Allows);
+        && (constituencies.Count == 0 || (row.Constituency is { } c && constituencies.Contains(c.Trim().ToLowerInvariant())));
+
+    private static HashSet<string> Constituencies(SegmentDefinition segment) =>
+        [.. segment.Constituencies.Select(c => c.Trim().ToLowerInvariant())];
 }

@@ -8,6 +8,9 @@ internal static class Tables
     public const string Supporters = "Supporters";
     public const string SupporterLookup = "SupporterLookup";
     public const string SegmentIndex = "SegmentIndex";
+
+    /// <summary>The segment index is split over tables by supporter id: "SegmentIndex0" to "SegmentIndexf" (see <see cref="Segments.SegmentIndex"/>).</summary>
+    public static string SegmentIndexShard(int shard) => SegmentIndex + shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
     public const string Suppressions = "Suppressions";
     public const string Segments = "Segments";
     public const string LookupCache = "LookupCache";

@@ -31,20 +31,58 @@ internal sealed partial class SupporterDirectory(
     public const string ImportSource = "import";
 
     /// <summary>
-    /// The supporter opted out of a channel (unsubscribe link, STOP, a provider's unsubscribe or bounce).
-    /// Changes only the consent: no look-up or other service is involved, so it succeeds whatever they are doing.
-    /// False when no supporter has this id.
+    /// The supporter withdrew consent to a channel (staff record it, or an opt-out does through
+    /// <see cref="SuppressAsync"/>). Changes only the consent: no look-up or other service is involved, so it
+    /// succeeds whatever they are doing. False when no supporter has this id.
     /// </summary>
     public Task<bool> WithdrawConsentAsync(string id, Channel channel, string source, CancellationToken cancellationToken = default) =>
-        SetConsentAsync(id, channel, source, current => current.Status == ConsentStatus.Withdrawn
+        ChangeAsync(id, source, current => current.ConsentFor(channel).Status == ConsentStatus.Withdrawn
             ? null
-            : current with { Status = ConsentStatus.Withdrawn, Source = source, At = time.GetUtcNow() }, cancellationToken);
+            : current.WithConsent(channel, current.ConsentFor(channel) with { Status = ConsentStatus.Withdrawn, Source = source, At = time.GetUtcNow() }), cancellationToken);
 
-    /// <summary>The supporter asked for alerts again themselves (texted START): their own new, dated consent.</summary>
+    /// <summary>
+    /// The supporter asked for SMS again themselves (texted START): their own new, dated consent, and their
+    /// number no longer suppressed (the caller lifts it from the suppression list first).
+    /// </summary>
     public Task<bool> GrantOwnConsentAsync(string id, Channel channel, string source, CancellationToken cancellationToken = default) =>
-        SetConsentAsync(id, channel, source, current => current is { Status: ConsentStatus.Granted, Basis: LawfulBasis.Consent }
+        ChangeAsync(id, source, current => current.ConsentFor(channel) is { Status: ConsentStatus.Granted, Basis: LawfulBasis.Consent } && !current.Suppressed.Contains(channel)
             ? null
-            : SupporterRules.OwnConsent(source, time.GetUtcNow()), cancellationToken);
+            : current.WithConsent(channel, SupporterRules.OwnConsent(source, time.GetUtcNow())) with { Suppressed = [.. current.Suppressed.Where(c => c != channel)] },
+            cancellationToken);
+
+    /// <summary>
+    /// Puts an address on the suppression list, and marks the supporter who has it (withdrawing their
+    /// consent too, for an opt-out), so nothing more is sent to it. The supporter, and so the segment
+    /// index, changes first: a send reads only the index, and a crash part way must leave it saying less,
+    /// never more. The look-up is read again after the list is written, so a supporter saved with this
+    /// address meanwhile (whose save read the list before this wrote it) is marked too. Asks no other
+    /// service, so an opt-out succeeds whatever else is failing.
+    /// </summary>
+    public async Task SuppressAsync(Channel channel, string address, string reason, string source, bool withdrawConsent, CancellationToken cancellationToken = default)
+    {
+        string? marked = await store.FindIdAsync(channel, address, cancellationToken);
+        if (marked is not null)
+        {
+            await MarkSuppressedAsync(marked, channel, source, withdrawConsent, cancellationToken);
+        }
+
+        await suppressions.AddAsync(channel, address, reason, source, actor: source, time.GetUtcNow(), cancellationToken);
+        if (await store.FindIdAsync(channel, address, cancellationToken) is { } holder && holder != marked)
+        {
+            await MarkSuppressedAsync(holder, channel, source, withdrawConsent, cancellationToken);
+        }
+    }
+
+    private Task<bool> MarkSuppressedAsync(string id, Channel channel, string source, bool withdrawConsent, CancellationToken cancellationToken) =>
+        ChangeAsync(id, source, current =>
+        {
+            ChannelConsent consent = current.ConsentFor(channel);
+            bool withdraw = withdrawConsent && consent.Status != ConsentStatus.Withdrawn;
+            return !withdraw && current.Suppressed.Contains(channel)
+                ? null
+                : current.WithConsent(channel, withdraw ? consent with { Status = ConsentStatus.Withdrawn, Source = source, At = time.GetUtcNow() } : consent)
+                    with { Suppressed = [.. current.Suppressed.Where(c => c != channel), channel] };
+        }, cancellationToken);
 
     /// <summary>Adds and removes tags, keeping the others.</summary>
     public async Task<SaveOutcome> ChangeTagsAsync(string id, IEnumerable<string> add, IEnumerable<string> remove, string actor, CancellationToken cancellationToken = default)
@@ -83,43 +121,44 @@ internal sealed partial class SupporterDirectory(
     /// </summary>
     public async Task<bool> EraseAsync(string id, string actor, CancellationToken cancellationToken = default)
     {
-        if (await store.GetAsync(id, cancellationToken) is not { } found)
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            return false;
+            if (await store.GetAsync(id, cancellationToken) is not { } found)
+            {
+                return false;
+            }
+
+            // Out of every segment first, so nothing is sent from here on; then the suppression list, which
+            // outlives the supporter; then the rest.
+            Supporter supporter = found.Supporter;
+            await index.DeleteAsync(supporter.Id, SegmentIndex.PartitionsOf(supporter), cancellationToken);
+            DateTimeOffset now = time.GetUtcNow();
+            if (supporter.Email is not null)
+            {
+                await suppressions.AddAsync(Channel.Email, supporter.Email, "erased", "staff", actor, now, cancellationToken);
+            }
+
+            if (supporter.Phone is not null)
+            {
+                await suppressions.AddAsync(Channel.Sms, supporter.Phone, "erased", "staff", actor, now, cancellationToken);
+            }
+
+            if (await store.TryDeleteAsync(supporter, found.ETag, cancellationToken))
+            {
+                await audit.RecordAsync(actor, "SupporterErased", "supporter", id, null, cancellationToken);
+                LogErased(logger, id);
+                return true;
+            }
         }
 
-        Supporter supporter = found.Supporter;
-        DateTimeOffset now = time.GetUtcNow();
-        if (supporter.Email is not null)
-        {
-            await suppressions.AddAsync(Channel.Email, supporter.Email, "erased", "staff", actor, now, cancellationToken);
-        }
-
-        if (supporter.Phone is not null)
-        {
-            await suppressions.AddAsync(Channel.Sms, supporter.Phone, "erased", "staff", actor, now, cancellationToken);
-        }
-
-        await store.DeleteAsync(supporter, cancellationToken);
-        await audit.RecordAsync(actor, "SupporterErased", "supporter", id, null, cancellationToken);
-        LogErased(logger, id);
-        return true;
+        throw new InvalidOperationException("The supporter kept changing while being erased; try again.");
     }
 
     public async Task<Suppression?> FindSuppressionAsync(Supporter supporter, Channel channel, CancellationToken cancellationToken = default) =>
         supporter.AddressFor(channel) is { } address ? await suppressions.FindAsync(channel, address, cancellationToken) : null;
 
     /// <summary>Rewrites a supporter's index rows from the supporter: the repair path after a crash mid-save.</summary>
-    public async Task<bool> ReindexAsync(string id, CancellationToken cancellationToken = default)
-    {
-        if (await store.GetAsync(id, cancellationToken) is not { } found)
-        {
-            return false;
-        }
-
-        await store.ReindexAsync(found.Supporter, [], cancellationToken);
-        return true;
-    }
+    public Task<bool> ReindexAsync(string id, CancellationToken cancellationToken = default) => store.ReindexAsync(id, cancellationToken);
 
     /// <summary>
     /// Retries the constituency look-up for supporters saved while postcodes.io or the Members API was
@@ -161,8 +200,8 @@ internal sealed partial class SupporterDirectory(
         return new EnrichmentSweep(enriched, skipped, StillUnavailable: false);
     }
 
-    /// <summary>Replaces one channel's consent (null from <paramref name="change"/>: nothing to do), retrying lost races.</summary>
-    private async Task<bool> SetConsentAsync(string id, Channel channel, string source, Func<ChannelConsent, ChannelConsent?> change, CancellationToken cancellationToken)
+    /// <summary>Applies a change to a supporter's consent or suppression (null from <paramref name="change"/>: nothing to do), retrying lost races.</summary>
+    private async Task<bool> ChangeAsync(string id, string source, Func<Supporter, Supporter?> change, CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -172,13 +211,12 @@ internal sealed partial class SupporterDirectory(
             }
 
             Supporter previous = found.Supporter;
-            if (change(previous.ConsentFor(channel)) is not { } consent)
+            if (change(previous) is not { } next)
             {
                 return true;
             }
 
-            Supporter next = (channel == Channel.Email ? previous with { EmailConsent = consent } : previous with { SmsConsent = consent })
-                with { UpdatedAt = time.GetUtcNow() };
+            next = next with { UpdatedAt = time.GetUtcNow() };
             if (await store.TrySaveAsync(next, previous, found.ETag, cancellationToken))
             {
                 await AuditConsentAsync(previous, next, actor: source, cancellationToken); // the supporter's own act, by its route
@@ -188,6 +226,31 @@ internal sealed partial class SupporterDirectory(
         }
 
         throw new InvalidOperationException("The supporter kept changing while their consent was being recorded; try again.");
+    }
+
+    /// <summary>
+    /// Which of the supporter's channels are suppressed: as before for an address that did not change, and
+    /// from the suppression list for a new one, so an erased or opted-out address imported again stays blocked.
+    /// </summary>
+    private async Task<IReadOnlyList<Channel>> SuppressedChannelsAsync(Supporter? previous, Supporter next, CancellationToken cancellationToken)
+    {
+        var suppressed = new List<Channel>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            if (next.AddressFor(channel) is not { } address)
+            {
+                continue;
+            }
+
+            if (previous is not null && string.Equals(previous.AddressFor(channel), address, StringComparison.Ordinal)
+                ? previous.Suppressed.Contains(channel)
+                : await suppressions.FindAsync(channel, address, cancellationToken) is not null)
+            {
+                suppressed.Add(channel);
+            }
+        }
+
+        return suppressed;
     }
 
     private async Task AuditConsentAsync(Supporter? previous, Supporter next, string actor, CancellationToken cancellationToken)
@@ -241,6 +304,7 @@ internal sealed partial class SupporterDirectory(
             Supporter next = SupporterRules.Apply(previous, input, contact, source, now,
                 previous?.Id ?? hasher.NewSupporterId(contact.Email is not null ? Channel.Email : Channel.Sms, contact.Email ?? contact.Phone!),
                 out IReadOnlyList<Channel> keptWithdrawn);
+            next = next with { Suppressed = await SuppressedChannelsAsync(previous, next, cancellationToken) };
             if (keptWithdrawn.Count > 0 && !keepWithdrawals)
             {
                 return new SaveOutcome(SaveResult.ConsentConflict, previous, keptWithdrawn.ToDictionary(

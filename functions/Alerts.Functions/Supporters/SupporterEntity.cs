@@ -28,6 +28,7 @@ internal static class SupporterEntity
             ["Tags"] = string.Join(';', s.Tags),
             ["CreatedAt"] = s.CreatedAt,
             ["UpdatedAt"] = s.UpdatedAt,
+            ["Suppressed"] = string.Join(';', s.Suppressed),
         };
         WriteConsent(row, "Email", s.EmailConsent);
         WriteConsent(row, "Sms", s.SmsConsent);
@@ -49,7 +50,10 @@ internal static class SupporterEntity
         ReadConsent(row, "Email"),
         ReadConsent(row, "Sms"),
         row.GetDateTimeOffset("CreatedAt") ?? default,
-        row.GetDateTimeOffset("UpdatedAt") ?? default);
+        row.GetDateTimeOffset("UpdatedAt") ?? default)
+    {
+        Suppressed = [.. (row.GetString("Suppressed") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Channel>)],
+    };
 
     public static IReadOnlyList<string> SplitTags(string? tags) =>
         string.IsNullOrEmpty(tags) ? [] : tags.Split(';');

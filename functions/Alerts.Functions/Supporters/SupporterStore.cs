@@ -32,13 +32,16 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
     }
 
     /// <summary>
-    /// Writes a new or changed supporter. Order matters: new index rows first, then the supporter (under its
-    /// ETag), then look-ups, then stale index rows. A crash part way leaves the index a superset of the truth,
-    /// which is safe because every send re-reads the supporter; <see cref="ReindexAsync"/> repairs it.
+    /// Writes a new or changed supporter, keeping its index rows from ever saying more than it does.
+    /// A change: first lower the index (every channel the change could take away), then the supporter row
+    /// under its ETag, then look-ups, then the index rows as the supporter now is (each under the ETag the
+    /// first step left, so a slower save never overwrites a newer one). A new supporter: the row first (an
+    /// insert, which fails if the id exists), then look-ups, then its index rows. A crash at any point
+    /// leaves the index saying less than the supporter row, never more; <see cref="ReindexAsync"/> repairs it.
     /// </summary>
     public async Task<bool> TrySaveAsync(Supporter supporter, Supporter? previous, ETag previousETag, CancellationToken cancellationToken = default)
     {
-        await index.UpsertAsync(supporter, cancellationToken);
+        IndexWrite? lowered = previous is null ? null : await index.LowerAsync(previous, supporter, cancellationToken);
 
         TableEntity row = SupporterEntity.From(supporter);
         try
@@ -52,34 +55,66 @@ internal sealed class SupporterStore(AlertsStorage storage, ContactHasher hasher
                 await _supporters.UpdateEntityAsync(row, previousETag, TableUpdateMode.Replace, cancellationToken);
             }
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
-            return false;
+            return false; // another save won (or an erasure): the index rows are lowered at most, and theirs follow
         }
 
         await SaveLookupAsync(Channel.Email, supporter.Id, supporter.Email, previous?.Email, cancellationToken);
         await SaveLookupAsync(Channel.Sms, supporter.Id, supporter.Phone, previous?.Phone, cancellationToken);
-        if (previous is not null)
+        if (lowered is null)
         {
-            await index.DeleteAsync(supporter.Id, SegmentIndex.PartitionsOf(previous).Except(SegmentIndex.PartitionsOf(supporter)), cancellationToken);
+            await index.AddAsync(supporter, cancellationToken);
+        }
+        else
+        {
+            await index.CompleteAsync(lowered, supporter, cancellationToken);
         }
 
         return true;
     }
 
-    /// <summary>Makes the supporter's index rows match the supporter: the repair path after a crash.</summary>
-    public async Task ReindexAsync(Supporter supporter, IEnumerable<string> suspectPartitions, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Makes the supporter's index rows match the supporter row: the repair after a crash between the
+    /// phases of a save. Lowers nothing, but takes each row's ETag first, and writes only if the supporter
+    /// did not change meanwhile (a save that did writes its own rows). False when there is no such supporter.
+    /// </summary>
+    public async Task<bool> ReindexAsync(string id, CancellationToken cancellationToken = default)
     {
-        await index.UpsertAsync(supporter, cancellationToken);
-        await index.DeleteAsync(supporter.Id, suspectPartitions.Except(SegmentIndex.PartitionsOf(supporter)), cancellationToken);
+        if (await GetAsync(id, cancellationToken) is not { } found)
+        {
+            return false;
+        }
+
+        IndexWrite taken = await index.LowerAsync(found.Supporter, found.Supporter, cancellationToken);
+        if (await GetAsync(id, cancellationToken) is { } again && again.ETag == found.ETag)
+        {
+            await index.CompleteAsync(taken, found.Supporter, cancellationToken);
+        }
+
+        return true;
     }
 
-    public async Task DeleteAsync(Supporter supporter, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Erases the supporter's rows: index rows (again: the caller removes them first, before anything else
+    /// it does, and a save may have added stubs since), look-ups, and last the supporter row, only under
+    /// <paramref name="etag"/>. False if the supporter changed since it was read (the caller reads it again
+    /// and retries), so no save can put index rows back behind the erasure.
+    /// </summary>
+    public async Task<bool> TryDeleteAsync(Supporter supporter, ETag etag, CancellationToken cancellationToken = default)
     {
         await index.DeleteAsync(supporter.Id, SegmentIndex.PartitionsOf(supporter), cancellationToken);
         await SaveLookupAsync(Channel.Email, supporter.Id, null, supporter.Email, cancellationToken);
         await SaveLookupAsync(Channel.Sms, supporter.Id, null, supporter.Phone, cancellationToken);
-        await _supporters.DeleteEntityAsync(supporter.Id, SupporterEntity.RowKey(supporter.Id), ETag.All, cancellationToken);
+        try
+        {
+            await _supporters.DeleteEntityAsync(supporter.Id, SupporterEntity.RowKey(supporter.Id), etag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return ex.Status == 404;
+        }
     }
 
     private async Task SaveLookupAsync(Channel channel, string supporterId, string? address, string? previousAddress, CancellationToken cancellationToken)

@@ -4,10 +4,10 @@ namespace Alerts.Webhooks;
 
 /// <summary>
 /// Every opt-out, whatever its route (unsubscribe link, SMS STOP, SendGrid unsubscribe or spam report),
-/// lands here: the address goes on the suppression list and the channel's consent is withdrawn, before
+/// lands here: the channel's consent is withdrawn and the address goes on the suppression list, before
 /// the caller answers.
 /// </summary>
-internal sealed partial class OptOuts(SupporterStore store, SuppressionList suppressions, SupporterDirectory directory, TimeProvider time, ILogger<OptOuts> logger)
+internal sealed partial class OptOuts(SupporterStore store, SuppressionList suppressions, SupporterDirectory directory, ILogger<OptOuts> logger)
 {
     /// <summary>Opts a supporter out of a channel. False when the supporter no longer exists.</summary>
     public async Task<bool> OptOutAsync(string supporterId, Channel channel, string reason, string source, CancellationToken cancellationToken = default)
@@ -25,13 +25,8 @@ internal sealed partial class OptOuts(SupporterStore store, SuppressionList supp
     /// <summary>Suppresses an address and withdraws consent from the supporter who has it, if any.</summary>
     public async Task OptOutAddressAsync(Channel channel, string address, string reason, string source, CancellationToken cancellationToken = default)
     {
-        // Suppression first: it stops every later send on its own, so whatever fails after it, the opt-out holds.
-        await suppressions.AddAsync(channel, address, reason, source, actor: source, time.GetUtcNow(), cancellationToken);
-        if (await store.FindIdAsync(channel, address, cancellationToken) is { } supporterId)
-        {
-            await directory.WithdrawConsentAsync(supporterId, channel, source, cancellationToken);
-        }
-
+        // The supporter (and so the segment index every send reads) first, then the suppression list.
+        await directory.SuppressAsync(channel, address, reason, source, withdrawConsent: true, cancellationToken);
         LogOptedOut(logger, channel, reason, source);
     }
 
@@ -48,6 +43,7 @@ internal sealed partial class OptOuts(SupporterStore store, SuppressionList supp
             return false;
         }
 
+        // The list first, then the supporter: a crash in between leaves the number still blocked, never the reverse.
         bool changed = suppression is not null && await suppressions.LiftAsync(Channel.Sms, phone, StartSource, actor: StartSource, cancellationToken);
         if (await store.FindIdAsync(Channel.Sms, phone, cancellationToken) is { } supporterId)
         {
