@@ -129,22 +129,36 @@ internal static class Benchmark
         });
     }
 
-    /// <summary>What the host does: take messages off the dispatch queue and invoke DispatchBatch with them, four at a time.</summary>
+    /// <summary>
+    /// What the host does: take messages off the dispatch queue and invoke DispatchBatch with them, keeping
+    /// up to four in flight (host.json's batchSize) and taking the next as each finishes.
+    /// </summary>
     private static async Task PumpAsync(AlertsAppFactory app)
     {
+        const int InFlight = 4;
         var queue = new QueueClient(app.StorageConnectionString, app.NamePrefix + "dispatch", new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        while ((await queue.ReceiveMessagesAsync(4, TimeSpan.FromMinutes(10))).Value is { Length: > 0 } messages)
+        var running = new List<Task>();
+        while (true)
         {
-            await Parallel.ForEachAsync(messages, async (message, token) =>
+            Azure.Storage.Queues.Models.QueueMessage[] messages = (await queue.ReceiveMessagesAsync(InFlight - running.Count, TimeSpan.FromMinutes(10))).Value;
+            running.AddRange(messages.Select(async message =>
             {
-                FunctionRun outcome = await app.InvokeAsync("DispatchBatch", message.MessageText, 1, token);
+                FunctionRun outcome = await app.InvokeAsync("DispatchBatch", message.MessageText, 1);
                 if (!outcome.Succeeded)
                 {
                     throw new InvalidOperationException(outcome.Log);
                 }
 
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, token);
-            });
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }));
+            if (running.Count == 0)
+            {
+                return; // nothing in flight and nothing on the queue: every message has been handled
+            }
+
+            Task finished = await Task.WhenAny(running);
+            await finished;
+            running.Remove(finished);
         }
     }
 

@@ -153,7 +153,7 @@ internal sealed partial class BatchDispatcher(
         IReadOnlyDictionary<string, IndexRow> rows = await evaluator.ReadRangesAsync(
             approved with { Channels = campaign.ChannelsFor(approved) }, batch.Ranges, cancellationToken);
         MessageContext context = await contexts.ForAsync(campaign, cancellationToken); // built once for the part
-        var eligible = new List<(OutgoingMessage Message, IndexRow Row)>();
+        var eligible = new List<OutgoingMessage>();
         var skipped = new List<(string SupporterId, string Reason)>();
         Dictionary<string, string>? groups = context.Division is { House: Divisions.DivisionIds.Commons } ? [] : null; // the report counts a vote campaign by how each MP voted
         foreach (string id in part.SupporterIds)
@@ -167,8 +167,8 @@ internal sealed partial class BatchDispatcher(
 
             Recipient recipient = renderer.RecipientFor(row!, channel);
             groups?.Add(id, Divisions.VoteWording.Group(context.VoteOf(recipient)));
-            eligible.Add((new OutgoingMessage(DeliveryIds.For(campaign.Id, channel, id), id, row!.AddressFor(channel)!, row.FirstName,
-                renderer.Render(context, recipient, channel)), row));
+            eligible.Add(new OutgoingMessage(DeliveryIds.For(campaign.Id, channel, id), id, row!.AddressFor(channel)!, row.FirstName,
+                renderer.Render(context, recipient, channel)));
         }
 
         await ledger.RecordSkippedManyAsync(campaign.Id, channel, skipped, batchNo, time.GetUtcNow(), cancellationToken);
@@ -178,21 +178,51 @@ internal sealed partial class BatchDispatcher(
             counts.Skipped += skipped.Count;
         }
 
-        // Reserve just before each provider call, so a crash leaves at most one call's recipients unknown.
         var deferred = new List<string>();
         TimeSpan? retryAfter = null;
         string? reason = null;
-        foreach (var chunk in eligible.Chunk(sender.MaxMessagesPerCall))
+        IEnumerable<OutgoingMessage[]> calls = eligible.Chunk(sender.MaxMessagesPerCall);
+        if (sender.MaxMessagesPerCall > 1 && eligible.Count is > 0 && eligible.Count <= sender.MaxMessagesPerCall)
         {
-            var claimed = (await ledger.TryReserveManyAsync(campaign.Id, channel, chunk.Select(c => c.Message.SupporterId).ToList(), batchNo, time.GetUtcNow(), groups, cancellationToken)).ToHashSet();
-            var reserved = chunk.Where(c => claimed.Contains(c.Message.SupporterId)).ToList(); // the rest: already sent, failed or unknown
+            // The part's first attempt, in one call (a SendGrid request): claimed once for the whole part,
+            // and each recipient's row written once, with the outcome. Any later attempt (a crash, the same
+            // message twice, a retry after a deferral or of unknowns) finds the claim and goes one recipient
+            // at a time below, after recording any recipient of an unfinished call as unknown.
+            IReadOnlyList<string> ids = [.. eligible.Select(e => e.SupporterId)];
+            if (await ledger.TryClaimCallAsync(campaign.Id, channel, batchNo, ids, time.GetUtcNow(), cancellationToken))
+            {
+                calls = [];
+                IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, eligible, cancellationToken);
+                await RecordAsync(campaign.Id, channel, batchNo, eligible, results, claimedWhole: true, groups, counts, cancellationToken);
+                await ledger.CloseCallAsync(campaign.Id, channel, batchNo, cancellationToken);
+                NoteDeferrals(eligible, results);
+            }
+            else
+            {
+                await ledger.SettleInterruptedCallAsync(campaign.Id, channel, batchNo, time.GetUtcNow(), cancellationToken);
+            }
+        }
+
+        // Otherwise each recipient's row is their claim, reserved just before their call, so a crash leaves
+        // at most one call's recipients unknown.
+        foreach (var chunk in calls)
+        {
+            var claimed = (await ledger.TryReserveManyAsync(campaign.Id, channel, chunk.Select(c => c.SupporterId).ToList(), batchNo, time.GetUtcNow(), groups, cancellationToken)).ToHashSet();
+            List<OutgoingMessage> reserved = [.. chunk.Where(c => claimed.Contains(c.SupporterId))]; // the rest: already sent, failed or unknown
             if (reserved.Count == 0)
             {
                 continue;
             }
 
-            IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, reserved.Select(c => c.Message).ToList(), cancellationToken);
-            await RecordAsync(campaign.Id, channel, reserved, results, counts, cancellationToken);
+            IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, reserved, cancellationToken);
+            await RecordAsync(campaign.Id, channel, batchNo, reserved, results, claimedWhole: false, groups: null, counts, cancellationToken);
+            NoteDeferrals(reserved, results);
+        }
+
+        return deferred.Count > 0 ? new Deferral(deferred, retryAfter, reason!) : null;
+
+        void NoteDeferrals(List<OutgoingMessage> sent, IReadOnlyList<DeliveryResult> results)
+        {
             for (int i = 0; i < results.Count; i++)
             {
                 if (results[i] is DeliveryResult.Deferred d)
@@ -203,7 +233,7 @@ internal sealed partial class BatchDispatcher(
                         throw new DispatchDeferredException($"{channel}: {d.Reason}.");
                     }
 
-                    deferred.Add(reserved[i].Message.SupporterId);
+                    deferred.Add(sent[i].SupporterId);
                     if (d.RetryAfter is { } asked && (retryAfter is null || asked > retryAfter))
                     {
                         retryAfter = asked;
@@ -213,8 +243,6 @@ internal sealed partial class BatchDispatcher(
                 }
             }
         }
-
-        return deferred.Count > 0 ? new Deferral(deferred, retryAfter, reason!) : null;
     }
 
     /// <summary>Retries in place only what certainly was not sent, and only briefly; the rest is left to the queue.</summary>
@@ -245,15 +273,19 @@ internal sealed partial class BatchDispatcher(
         return results;
     }
 
-    /// <summary>Records the outcomes of one provider call.</summary>
+    /// <summary>
+    /// Records the outcomes of one provider call: over the recipients' reservations, or, for a call
+    /// claimed whole (<paramref name="claimedWhole"/>), as their rows, with the report's <paramref name="groups"/>.
+    /// </summary>
     private async Task RecordAsync(
-        string campaignId, Channel channel, List<(OutgoingMessage Message, IndexRow Row)> sent, IReadOnlyList<DeliveryResult> results, Counts counts, CancellationToken cancellationToken)
+        string campaignId, Channel channel, int batchNo, List<OutgoingMessage> sent, IReadOnlyList<DeliveryResult> results,
+        bool claimedWhole, IReadOnlyDictionary<string, string>? groups, Counts counts, CancellationToken cancellationToken)
     {
         DateTimeOffset now = time.GetUtcNow();
         var outcomes = new List<(string, DeliveryStatus, string?, string?)>(sent.Count);
         for (int i = 0; i < sent.Count; i++)
         {
-            OutgoingMessage message = sent[i].Message;
+            OutgoingMessage message = sent[i];
             switch (results[i])
             {
                 case DeliveryResult.Accepted accepted:
@@ -282,7 +314,15 @@ internal sealed partial class BatchDispatcher(
             }
         }
 
-        await ledger.RecordManyAsync(campaignId, channel, outcomes, now, cancellationToken);
+        if (claimedWhole)
+        {
+            await ledger.RecordCallAsync(campaignId, channel, batchNo, outcomes, groups, now, cancellationToken);
+        }
+        else
+        {
+            await ledger.RecordManyAsync(campaignId, channel, outcomes, now, cancellationToken);
+        }
+
         foreach (var group in outcomes.GroupBy(o => o.Item2))
         {
             metrics.Messages.Add(group.Count(), new("channel", channel.ToString()), new("outcome", group.Key.ToString().ToLowerInvariant()));

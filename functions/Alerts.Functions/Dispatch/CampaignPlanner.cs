@@ -46,7 +46,7 @@ internal sealed partial class CampaignPlanner(
             // The approved segment, on the channels both it and the campaign name.
             IReadOnlyList<Channel> channels = campaign.ChannelsFor(approved);
             SegmentPage page = await evaluator.ReadPageAsync(approved with { Channels = channels },
-                new SegmentCursor(campaign.Plan.Shard, campaign.Plan.After), options.Value.BatchSize, cancellationToken);
+                new SegmentCursor(campaign.Plan.Shard, campaign.Plan.After), options.Value.BatchSize, whole: false, cancellationToken);
 
             int batchNo = campaign.Plan.NextBatch;
             if (page.Members.Count > 0)

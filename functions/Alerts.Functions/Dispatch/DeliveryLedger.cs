@@ -35,8 +35,12 @@ internal sealed record Delivery(
 }
 
 /// <summary>
-/// One row per (campaign, channel, supporter): the reservation that makes "never twice" hold. A row is
-/// claimed with insert-if-absent before the provider is called and updated with the outcome after.
+/// What makes "never twice" hold: a row per (campaign, channel, supporter) saying what happened, and a
+/// claim taken with insert-if-absent before each provider call. A call for one recipient (an SMS) is
+/// claimed by that recipient's own row, reserved before the call and updated with the outcome after. A call
+/// for many (a SendGrid request of up to 1000) is claimed by one row listing them, so each recipient's row
+/// is written once, with the outcome, after the call; a claim found still open means its call may have
+/// gone out, and its recipients are recorded unknown.
 /// </summary>
 internal sealed class DeliveryLedger(AlertsStorage storage)
 {
@@ -44,6 +48,104 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     public const int MaxTransaction = 100;
 
     private readonly TableClient _deliveries = storage.Table(Tables.Deliveries);
+    private readonly TableClient _claims = storage.Table(Tables.DeliveryClaims);
+
+    private const string OpenClaim = "open";
+    private const string ClosedClaim = "closed";
+
+    /// <summary>
+    /// Claims the one call that sends a batch part to many recipients, listing them. False if the part was
+    /// claimed before (a crash, or the same message twice): the caller must not send them again.
+    /// </summary>
+    public async Task<bool> TryClaimCallAsync(string campaignId, Channel channel, int batchNo, IReadOnlyList<string> supporterIds, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _claims.AddEntityAsync(new TableEntity(campaignId, ClaimKey(channel, batchNo))
+            {
+                ["Status"] = OpenClaim,
+                ["SupporterIds"] = string.Join(',', supporterIds),
+                ["At"] = now,
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The call's outcomes are recorded: its claim is closed.</summary>
+    public async Task CloseCallAsync(string campaignId, Channel channel, int batchNo, CancellationToken cancellationToken = default) =>
+        await _claims.UpdateEntityAsync(new TableEntity(campaignId, ClaimKey(channel, batchNo)) { ["Status"] = ClosedClaim },
+            ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    /// <summary>
+    /// After finding a part's call claimed already: if the claim is still open, the call may have gone out
+    /// and its outcome was never recorded, so each of its recipients without a row is recorded unknown
+    /// (never re-sent unless staff ask). A call still running elsewhere overwrites these with its outcomes.
+    /// </summary>
+    public async Task SettleInterruptedCallAsync(string campaignId, Channel channel, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        NullableResponse<TableEntity> claim = await _claims.GetEntityIfExistsAsync<TableEntity>(campaignId, ClaimKey(channel, batchNo), cancellationToken: cancellationToken);
+        if (claim.HasValue && claim.Value!.GetString("Status") == OpenClaim && claim.Value.GetString("SupporterIds") is { Length: > 0 } ids)
+        {
+            await AddAllAsync(ids.Split(',').Select(id => new TableEntity(campaignId, Key(channel, id))
+            {
+                ["Status"] = DeliveryStatus.Unknown.ToString(),
+                ["BatchNo"] = batchNo,
+                ["ErrorCode"] = "interrupted",
+                ["UpdatedAt"] = now,
+            }).ToList(), overwrite: false, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Writes the outcome of a claimed call for each recipient, a hundred to a transaction. The claim makes
+    /// these rows this call's to write: one found already (recorded unknown by a check that thought the
+    /// call interrupted) is overwritten with what really happened.
+    /// </summary>
+    public async Task RecordCallAsync(
+        string campaignId, Channel channel, int batchNo, IReadOnlyList<(string SupporterId, DeliveryStatus Status, string? ProviderId, string? ErrorCode)> outcomes,
+        IReadOnlyDictionary<string, string>? groups, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await AddAllAsync([.. outcomes.Select(o => new TableEntity(campaignId, Key(channel, o.SupporterId))
+        {
+            ["Status"] = o.Status.ToString(),
+            ["BatchNo"] = batchNo,
+            ["ProviderId"] = o.ProviderId,
+            ["ErrorCode"] = o.ErrorCode,
+            ["UpdatedAt"] = now,
+            ["Group"] = groups?.GetValueOrDefault(o.SupporterId),
+        })], overwrite: true, cancellationToken);
+
+    /// <summary>Adds rows a hundred to a transaction; where one exists, that transaction's rows go one at a time, the existing one kept or merged over.</summary>
+    private async Task AddAllAsync(IReadOnlyList<TableEntity> rows, bool overwrite, CancellationToken cancellationToken)
+    {
+        foreach (TableEntity[] chunk in rows.Chunk(MaxTransaction))
+        {
+            try
+            {
+                await _deliveries.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Add, row)), cancellationToken);
+            }
+            catch (TableTransactionFailedException)
+            {
+                foreach (TableEntity row in chunk)
+                {
+                    try
+                    {
+                        await _deliveries.AddEntityAsync(row, cancellationToken);
+                    }
+                    catch (RequestFailedException ex) when (ex.Status == 409)
+                    {
+                        if (overwrite)
+                        {
+                            await _deliveries.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// Claims the recipient for sending. True when this call may send: a new claim, or a row left
@@ -132,37 +234,14 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     /// unless its row exists: up to 100 in a transaction, which fails whole if any row exists, and then one at a time.
     /// </summary>
     public async Task RecordSkippedManyAsync(
-        string campaignId, Channel channel, IReadOnlyList<(string SupporterId, string Reason)> skipped, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        TableEntity Skip((string SupporterId, string Reason) s) => new(campaignId, Key(channel, s.SupporterId))
+        string campaignId, Channel channel, IReadOnlyList<(string SupporterId, string Reason)> skipped, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await AddAllAsync([.. skipped.Select(s => new TableEntity(campaignId, Key(channel, s.SupporterId))
         {
             ["Status"] = DeliveryStatus.Suppressed.ToString(),
             ["BatchNo"] = batchNo,
             ["ErrorCode"] = s.Reason,
             ["UpdatedAt"] = now,
-        };
-
-        foreach (var chunk in skipped.Chunk(MaxTransaction))
-        {
-            try
-            {
-                await _deliveries.SubmitTransactionAsync(chunk.Select(s => new TableTransactionAction(TableTransactionActionType.Add, Skip(s))), cancellationToken);
-            }
-            catch (TableTransactionFailedException)
-            {
-                foreach (var s in chunk)
-                {
-                    try
-                    {
-                        await _deliveries.AddEntityAsync(Skip(s), cancellationToken);
-                    }
-                    catch (RequestFailedException ex) when (ex.Status == 409)
-                    {
-                    }
-                }
-            }
-        }
-    }
+        })], overwrite: false, cancellationToken);
 
     public async Task RecordAsync(string campaignId, Channel channel, string supporterId, DeliveryStatus status, string? providerId, string? errorCode, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await _deliveries.UpdateEntityAsync(new TableEntity(campaignId, Key(channel, supporterId))
@@ -225,6 +304,8 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     };
 
     private static string Key(Channel channel, string supporterId) => $"{channel}|{supporterId}";
+
+    private static string ClaimKey(Channel channel, int batchNo) => $"{channel}|{batchNo:D7}";
 
     private static Delivery ToDelivery(TableEntity row)
     {

@@ -23,7 +23,8 @@ internal sealed record IndexRow(
     string? EmailWhy = null,
     string? SmsWhy = null)
 {
-    public bool Allows(Channel channel) => channel == Channel.Email ? EmailOk && Email is not null : SmsOk && Phone is not null;
+    /// <summary>Whether the channel may be sent to. Written only with an address to send to, so true of a row read without its addresses too.</summary>
+    public bool Allows(Channel channel) => channel == Channel.Email ? EmailOk : SmsOk;
 
     public string? AddressFor(Channel channel) => channel == Channel.Email ? Email : Phone;
 

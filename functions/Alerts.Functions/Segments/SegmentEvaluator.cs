@@ -23,7 +23,7 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
     {
         for (SegmentCursor? cursor = SegmentCursor.Start; cursor is not null;)
         {
-            SegmentPage page = await ReadPageAsync(segment, cursor, 1000, cancellationToken);
+            SegmentPage page = await ReadPageAsync(segment, cursor, 1000, cancellationToken: cancellationToken);
             foreach (IndexRow row in page.Members)
             {
                 yield return row;
@@ -36,9 +36,10 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
     /// <summary>
     /// Up to <paramref name="pageSize"/> members of a segment from <paramref name="cursor"/> on, in id order
     /// shard by shard, the key ranges they came from, and where the next page starts (null when done).
-    /// Planning a campaign resumes from the cursor after a crash.
+    /// Planning a campaign resumes from the cursor after a crash. With <paramref name="whole"/> false, rows
+    /// carry only what the segment is evaluated on: enough to plan, not to send.
     /// </summary>
-    public async Task<SegmentPage> ReadPageAsync(SegmentDefinition segment, SegmentCursor cursor, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<SegmentPage> ReadPageAsync(SegmentDefinition segment, SegmentCursor cursor, int pageSize, bool whole = true, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<string> driving = DrivingPartitions(segment);
         HashSet<string> constituencies = Constituencies(segment);
@@ -51,7 +52,7 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
             var reads = new List<IReadOnlyList<IndexRow>>(driving.Count);
             foreach (string partition in driving)
             {
-                reads.Add(await index.ReadRangeAsync(shard, partition, after, null, need, cancellationToken));
+                reads.Add(await index.ReadRangeAsync(shard, partition, after, null, need, whole, cancellationToken));
             }
 
             // Every partition has given all its rows up to the lowest last id among those that may have more.
@@ -92,7 +93,7 @@ internal sealed class SegmentEvaluator(SegmentIndex index)
         {
             foreach (string partition in DrivingPartitions(segment))
             {
-                foreach (IndexRow row in await index.ReadRangeAsync(range.Shard, partition, range.After, range.Through, int.MaxValue, cancellationToken))
+                foreach (IndexRow row in await index.ReadRangeAsync(range.Shard, partition, range.After, range.Through, int.MaxValue, cancellationToken: cancellationToken))
                 {
                     if (InSegment(segment, constituencies, row))
                     {

@@ -172,12 +172,16 @@ internal sealed class SegmentIndex(AlertsStorage storage)
         }
     }
 
+    /// <summary>The columns a segment is evaluated on, without what a message needs: enough to plan or count.</summary>
+    private static readonly string[] SegmentColumns = ["RowKey", "Tags", "Constituency", "EmailOk", "SmsOk"];
+
     /// <summary>
     /// Up to <paramref name="max"/> rows of one partition in one shard, in id order: after <paramref name="after"/>
     /// and up to <paramref name="through"/> (each null for an open end). One request per thousand rows.
+    /// With <paramref name="whole"/> false, only what a segment is evaluated on (about half the bytes).
     /// </summary>
     public async Task<IReadOnlyList<IndexRow>> ReadRangeAsync(
-        int shard, string partition, string? after, string? through, int max, CancellationToken cancellationToken = default)
+        int shard, string partition, string? after, string? through, int max, bool whole = true, CancellationToken cancellationToken = default)
     {
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
             + (after is null ? "" : " and " + TableClient.CreateQueryFilter($"RowKey gt {after}"))
@@ -187,7 +191,7 @@ internal sealed class SegmentIndex(AlertsStorage storage)
         do
         {
             int pageSize = Math.Min(MaxPage, max - rows.Count);
-            Page<TableEntity>? page = await _shards[shard].QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
+            Page<TableEntity>? page = await _shards[shard].QueryAsync<TableEntity>(filter, maxPerPage: pageSize, select: whole ? null : SegmentColumns, cancellationToken: cancellationToken)
                 .AsPages(continuation, pageSize).FirstOrDefaultAsync(cancellationToken);
             if (page is null)
             {

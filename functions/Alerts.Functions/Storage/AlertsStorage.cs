@@ -12,7 +12,7 @@ internal sealed class AlertsStorage(TableServiceClient tables, QueueServiceClien
     [
         Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
         Tables.Supporters, Tables.SupporterLookup, Tables.Suppressions, Tables.Segments, Tables.LookupCache,
-        Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.Outbox, Tables.AlertRules, Tables.WebhookReceipts, Tables.ApiKeys, Tables.AuditLog,
+        Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.DeliveryClaims, Tables.Outbox, Tables.AlertRules, Tables.WebhookReceipts, Tables.ApiKeys, Tables.AuditLog,
         Tables.Divisions,
         .. Enumerable.Range(0, Segments.SegmentIndex.Shards).Select(Tables.SegmentIndexShard),
     ];

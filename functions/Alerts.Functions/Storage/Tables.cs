@@ -17,6 +17,7 @@ internal static class Tables
     public const string Campaigns = "Campaigns";
     public const string CampaignBatches = "CampaignBatches";
     public const string Deliveries = "Deliveries";
+    public const string DeliveryClaims = "DeliveryClaims";
     public const string Outbox = "Outbox";
     public const string AlertRules = "AlertRules";
     public const string WebhookReceipts = "WebhookReceipts";

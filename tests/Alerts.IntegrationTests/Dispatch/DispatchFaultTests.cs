@@ -162,6 +162,88 @@ public sealed class DispatchFaultTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EmailRequestKilledMidCall_ItsRecipientsAreUnknown_AndNoneIsSentTwice()
+    {
+        _t = await CampaignsTestApp.StartAsync(providers: true);
+        const int count = 1200; // two batches: 1000 and 200
+        await _t.ImportAsync(Supporters(count, sms: false));
+        string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        // SendGrid takes the first request, then the process dies before the answer comes back.
+        _t.SendGrid!.Then(new FakeReply(202, Processed: true, Delay: TimeSpan.FromMinutes(5)));
+
+        await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        bool crashed = false;
+        while ((await _t.Queue.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(5))).Value is [var message])
+        {
+            using var kill = new CancellationTokenSource();
+            Task watcher = Task.Run(async () =>
+            {
+                while (!crashed && !kill.IsCancellationRequested && _t.SendGrid.Requests == 0)
+                {
+                    await Task.Delay(20);
+                }
+
+                if (!crashed && _t.SendGrid.Requests > 0)
+                {
+                    await Task.Delay(200);
+                    crashed = true;
+                    await kill.CancelAsync();
+                }
+            });
+            try
+            {
+                Assert.True(await _t.InvokeAsync(message.MessageText, (int)message.DequeueCount, kill.Token));
+                await _t.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+            catch (OperationCanceledException)
+            {
+                // The message comes back, as the queue would bring it back after a crash.
+                await _t.Queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+            }
+
+            await kill.CancelAsync();
+            await watcher;
+        }
+
+        Assert.True(crashed);
+        Assert.Empty(_t.SendGrid.ShapeErrors);
+        Assert.Equal(count, _t.SendGrid.Delivered.Count);
+        Assert.All(_t.SendGrid.Delivered.GroupBy(d => d.Email), g => Assert.Single(g));
+        Assert.Equal(2, _t.SendGrid.Requests); // the killed request was never made again
+        var ledger = await ReadLedgerAsync(campaign);
+        Assert.Equal(count, ledger.Count);
+        Assert.Equal((1000, 200), (ledger.Count(r => r.Status == "Unknown"), ledger.Count(r => r.Status == "Sent")));
+        JsonObject report = await _t.ReportAsync(campaign);
+        Assert.Equal("completed", report["state"]!.GetValue<string>());
+        Assert.Equal(1000, report["channels"]!["email"]!["byStatus"]!["unknown"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task TheSameSendMessageTwiceAtOnce_SendsEachRecipientOnce()
+    {
+        _t = await CampaignsTestApp.StartAsync(providers: true);
+        await _t.ImportAsync(Supporters(300, sms: false));
+        string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        _t.SendGrid!.Latency = TimeSpan.FromMilliseconds(500); // long enough for the copies to overlap
+        await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        var plan = (await _t.Queue.ReceiveMessageAsync()).Value;
+        Assert.True(await _t.InvokeAsync(plan.MessageText, 1));
+        await _t.Queue.DeleteMessageAsync(plan.MessageId, plan.PopReceipt);
+        var send = (await _t.Queue.ReceiveMessageAsync()).Value;
+
+        // A planner that crashed after queueing its messages queues them again: two copies run at once.
+        bool[] done = await Task.WhenAll(_t.InvokeAsync(send.MessageText, 1), _t.InvokeAsync(send.MessageText, 1));
+
+        Assert.All(done, Assert.True);
+        Assert.Equal(1, _t.SendGrid.Requests);
+        Assert.Equal(300, _t.SendGrid.Delivered.Select(d => d.Email).Distinct().Count());
+        Assert.Equal(300, _t.SendGrid.Delivered.Count);
+        Assert.All(await ReadLedgerAsync(campaign), row => Assert.Equal("Sent", row.Status));
+    }
+
+    [Fact]
     public async Task SupporterWhoUnsubscribesBetweenPlanningAndSending_GetsNothing()
     {
         _t = await CampaignsTestApp.StartAsync(providers: true);
