@@ -28,6 +28,12 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public ConcurrentQueue<(string To, string Body, string Callback)> Delivered { get; } = new();
 
+    /// <summary>Added to every answer, as network and API time would be.</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>When each request arrived (<see cref="System.Diagnostics.Stopwatch"/> timestamps), for measuring a sender's pace.</summary>
+    public ConcurrentQueue<long> Arrivals { get; } = new();
+
     /// <summary>Answers request number <paramref name="n"/> (1-based) this way.</summary>
     public void OnRequest(int n, FakeReply reply) => _script[n] = reply;
 
@@ -45,6 +51,7 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     private async Task SendAsync(string account, HttpContext context)
     {
+        Arrivals.Enqueue(System.Diagnostics.Stopwatch.GetTimestamp());
         int n = Interlocked.Increment(ref _requests);
         string expectedAuth = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
         if (account != AccountSid || context.Request.Headers.Authorization != expectedAuth)
@@ -68,7 +75,7 @@ public sealed class FakeTwilio : IAsyncDisposable
             Delivered.Enqueue((to, body, callback));
         }
 
-        if (reply.Delay is { } delay)
+        if ((reply.Delay ?? TimeSpan.Zero) + Latency is { Ticks: > 0 } delay)
         {
             await Task.Delay(delay, context.RequestAborted);
         }

@@ -135,22 +135,32 @@ internal sealed partial class CampaignActions(
     /// <summary>Puts unknown deliveries back to be sent again: only on an explicit staff decision.</summary>
     public async Task<int> ResendUnknownAsync(string id, string actor, CancellationToken cancellationToken = default)
     {
-        var parts = new HashSet<(int BatchNo, Channel Channel)>();
+        var resend = new Dictionary<(int BatchNo, Channel Channel), HashSet<string>>();
         DateTimeOffset now = time.GetUtcNow();
         await foreach (Delivery delivery in ledger.ListAsync(id, cancellationToken))
         {
             if (delivery.Status == DeliveryStatus.Unknown && await ledger.TryUpdateAsync(delivery, DeliveryStatus.Deferred, null, "resend requested", now, cancellationToken))
             {
-                parts.Add((delivery.BatchNo, delivery.Channel));
+                (resend.TryGetValue((delivery.BatchNo, delivery.Channel), out var ids) ? ids : resend[(delivery.BatchNo, delivery.Channel)] = []).Add(delivery.SupporterId);
+            }
+        }
+
+        // The parts (lanes, for SMS) those recipients were planned in.
+        var parts = new List<(int BatchNo, PartKey Part)>();
+        foreach (((int batchNo, Channel channel), HashSet<string> ids) in resend)
+        {
+            if (await batches.GetBatchAsync(id, batchNo, cancellationToken) is { } batch)
+            {
+                parts.AddRange(batch.PartsOf(channel).Where(p => p.SupporterIds.Any(ids.Contains)).Select(p => (batchNo, p.Key)));
             }
         }
 
         if (parts.Count > 0)
         {
             // Parts first, then the state, then the messages: each message finds its part to do.
-            foreach ((int batchNo, Channel channel) in parts)
+            foreach ((int batchNo, PartKey part) in parts)
             {
-                await batches.UpdatePartAsync(id, batchNo, channel, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
+                await batches.UpdatePartAsync(id, batchNo, part, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
             }
 
             // Those parts are not done any more: completion must look at them again.
@@ -158,9 +168,9 @@ internal sealed partial class CampaignActions(
             await transitions.ChangeAsync(id, [CampaignState.Completed, CampaignState.Sending],
                 c => c with { State = CampaignState.Sending, Plan = c.Plan with { DoneBelow = Math.Min(c.Plan.DoneBelow, reopened) } }, actor,
                 "unknown deliveries to re-send", cancellationToken);
-            foreach ((int batchNo, Channel channel) in parts)
+            foreach ((int batchNo, PartKey part) in parts)
             {
-                await queue.EnqueueAsync(DispatchMessage.Send(id, batchNo, channel), cancellationToken: cancellationToken);
+                await queue.EnqueueAsync(DispatchMessage.Send(id, batchNo, part), cancellationToken: cancellationToken);
             }
         }
 
@@ -186,10 +196,10 @@ internal sealed partial class CampaignActions(
         int queued = 0;
         foreach (CampaignBatch batch in await batches.ListBatchesAsync(id, cancellationToken))
         {
-            foreach (BatchPart part in batch.Parts.Values.Where(p => p.State == BatchPartState.Poisoned))
+            foreach (BatchPart part in batch.Parts.Where(p => p.State == BatchPartState.Poisoned))
             {
-                await batches.UpdatePartAsync(id, batch.BatchNo, part.Channel, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
-                await queue.EnqueueAsync(DispatchMessage.Send(id, batch.BatchNo, part.Channel), cancellationToken: cancellationToken);
+                await batches.UpdatePartAsync(id, batch.BatchNo, part.Key, BatchPartState.Pending, 0, cancellationToken: cancellationToken);
+                await queue.EnqueueAsync(DispatchMessage.Send(id, batch.BatchNo, part.Key), cancellationToken: cancellationToken);
                 queued++;
             }
         }

@@ -57,7 +57,7 @@ internal sealed class CampaignReports(CampaignStore campaigns, BatchStore batche
             }
         }
 
-        var parts = planned.SelectMany(b => b.Parts.Values.Select(p => (b.BatchNo, Part: p))).ToList();
+        var parts = planned.SelectMany(b => b.Parts.Select(p => (b.BatchNo, Part: p))).ToList();
         var channelsReport = byChannel.ToDictionary(p => p.Key, p =>
         {
             var mine = parts.Where(x => x.Part.Channel == p.Key).ToList();

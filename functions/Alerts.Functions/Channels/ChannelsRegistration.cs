@@ -21,12 +21,14 @@ internal static class ChannelsRegistration
             .ConfigurePrimaryHttpMessageHandler(services => ProviderConnections(services.GetRequiredService<IOptions<SendGridOptions>>().Value.ConnectionIdleTimeout))
             .AddHttpMessageHandler<WriteTrackingHandler>();
         builder.Services.AddTransient<TwilioBaseAddressHandler>();
+        builder.Services.AddSingleton<SmsPacer>();
+        builder.Services.AddTransient<SmsPacingHandler>();
         builder.Services.AddHttpClient<TwilioSmsClient>((services, http) =>
                 http.Timeout = services.GetRequiredService<IOptions<TwilioOptions>>().Value.RequestTimeout)
             .ConfigurePrimaryHttpMessageHandler(services => ProviderConnections(services.GetRequiredService<IOptions<TwilioOptions>>().Value.ConnectionIdleTimeout))
             .AddHttpMessageHandler<TwilioBaseAddressHandler>()
-            .AddHttpMessageHandler<WriteTrackingHandler>();
-        builder.Services.AddSingleton<SmsRateLimiter>();
+            .AddHttpMessageHandler<WriteTrackingHandler>()
+            .AddHttpMessageHandler<SmsPacingHandler>(); // last: the pace is kept at the wire
         builder.Services.AddTransient<TwilioSmsChannel>();
 
         builder.Services.AddSingleton<IAlertChannel>(services =>

@@ -4,9 +4,9 @@ using Microsoft.Extensions.Options;
 
 namespace Alerts.Channels;
 
-/// <summary>SMS through Twilio, one request per message, paced by a shared rate limiter.</summary>
+/// <summary>SMS through Twilio, one request per message, paced at the wire by <see cref="SmsPacingHandler"/>.</summary>
 internal sealed partial class TwilioSmsChannel(
-    TwilioSmsClient twilio, SmsRateLimiter limiter, IOptions<AlertingOptions> alerting, ILogger<TwilioSmsChannel> logger) : IAlertChannel
+    TwilioSmsClient twilio, IOptions<AlertingOptions> alerting, ILogger<TwilioSmsChannel> logger) : IAlertChannel
 {
     public Supporters.Channel Kind => Supporters.Channel.Sms;
 
@@ -19,7 +19,6 @@ internal sealed partial class TwilioSmsChannel(
         var results = new List<DeliveryResult>(messages.Count);
         foreach (OutgoingMessage message in messages)
         {
-            using System.Threading.RateLimiting.RateLimitLease lease = await limiter.Limiter.AcquireAsync(1, cancellationToken);
             var callback = new Uri(alerting.Value.PublicBaseUrl, "api/hooks/twilio/status?d=" + Uri.EscapeDataString(message.DeliveryId));
             DeliveryResult result = await twilio.SendAsync(message.Address, message.Message.Text, callback, cancellationToken);
             LogOutcome(logger, message.SupporterId, result is DeliveryResult.Accepted ? "accepted" : result is DeliveryResult.Rejected ? "rejected" : result is DeliveryResult.Deferred ? "deferred" : "unknown");

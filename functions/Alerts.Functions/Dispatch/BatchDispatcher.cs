@@ -51,7 +51,7 @@ internal sealed partial class BatchDispatcher(
         var nothing = new DispatchSummary(message.CampaignId, message.BatchNo, channel, 0, 0, 0, 0, 0);
         Campaign? campaign = await campaigns.GetAsync(message.CampaignId, cancellationToken);
         CampaignBatch? batch = campaign is null ? null : await batches.GetBatchAsync(campaign.Id, message.BatchNo, cancellationToken);
-        if (campaign is null || batch is null || !batch.Parts.TryGetValue(channel, out BatchPart? part))
+        if (campaign is null || batch is null || batch.Part(new PartKey(channel, message.Lane)) is not { } part)
         {
             LogSkippedBatch(logger, message.CampaignId, message.BatchNo, campaign?.State);
             return nothing;
@@ -61,7 +61,7 @@ internal sealed partial class BatchDispatcher(
         {
             // Cancelled: parts not yet sent stop here.
             LogSkippedBatch(logger, campaign.Id, batch.BatchNo, campaign.State);
-            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Done, attempt, campaign.State.ToString(), cancellationToken: cancellationToken);
+            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, part.Key, BatchPartState.Done, attempt, campaign.State.ToString(), cancellationToken: cancellationToken);
             return nothing;
         }
 
@@ -74,7 +74,7 @@ internal sealed partial class BatchDispatcher(
         {
             // No SMS in quiet hours: this part comes back when they end.
             await queue.EnqueueAsync(message, quietUntil - time.GetUtcNow(), cancellationToken);
-            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Waiting, part.Attempts, until: quietUntil, waitingFor: "SMS quiet hours", cancellationToken: cancellationToken);
+            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, part.Key, BatchPartState.Waiting, part.Attempts, until: quietUntil, waitingFor: "SMS quiet hours", cancellationToken: cancellationToken);
             return nothing;
         }
 
@@ -89,7 +89,7 @@ internal sealed partial class BatchDispatcher(
         {
             // The queue retries this part alone; on its last attempt it is poisoned and waits for staff.
             bool poisoned = attempt >= queueSettings.MaxDequeueCount;
-            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, poisoned ? BatchPartState.Poisoned : BatchPartState.Pending, attempt,
+            await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, part.Key, poisoned ? BatchPartState.Poisoned : BatchPartState.Pending, attempt,
                 ex is DispatchDeferredException ? ex.Message : ex.GetType().Name, cancellationToken: CancellationToken.None);
             if (poisoned)
             {
@@ -105,7 +105,7 @@ internal sealed partial class BatchDispatcher(
             return counts.Summary(campaign.Id, batch.BatchNo, channel);
         }
 
-        await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, channel, BatchPartState.Done, attempt, cancellationToken: cancellationToken);
+        await batches.UpdatePartAsync(campaign.Id, batch.BatchNo, part.Key, BatchPartState.Done, attempt, cancellationToken: cancellationToken);
         await completion.TryCompleteAsync(campaign.Id, cancellationToken);
 
         return counts.Summary(campaign.Id, batch.BatchNo, channel);
@@ -132,7 +132,7 @@ internal sealed partial class BatchDispatcher(
         TimeSpan backoff = TimeSpan.FromTicks(Math.Min(LongestDeferral.Ticks, FirstDeferral.Ticks << Math.Min(message.Retry, 16)));
         TimeSpan delay = deferral.RetryAfter is { } asked && asked > backoff ? asked : backoff;
         await queue.EnqueueAsync(message with { Retry = message.Retry + 1, DeferredSince = since }, delay, cancellationToken);
-        await batches.UpdatePartAsync(campaign.Id, batchNo, part.Channel, BatchPartState.Waiting, part.Attempts, until: now + delay,
+        await batches.UpdatePartAsync(campaign.Id, batchNo, part.Key, BatchPartState.Waiting, part.Attempts, until: now + delay,
             waitingFor: deferral.Reason, cancellationToken: cancellationToken);
         LogDeferred(logger, campaign.Id, batchNo, part.Channel, deferral.SupporterIds.Count, deferral.Reason, delay);
         return true;
@@ -189,23 +189,23 @@ internal sealed partial class BatchDispatcher(
             // message twice, a retry after a deferral or of unknowns) finds the claim and goes one recipient
             // at a time below, after recording any recipient of an unfinished call as unknown.
             IReadOnlyList<string> ids = [.. eligible.Select(e => e.SupporterId)];
-            if (await ledger.TryClaimCallAsync(campaign.Id, channel, batchNo, ids, time.GetUtcNow(), cancellationToken))
+            if (await ledger.TryClaimCallAsync(campaign.Id, part.Key, batchNo, ids, time.GetUtcNow(), cancellationToken))
             {
                 calls = [];
                 IReadOnlyList<DeliveryResult> results = await SendWithRetriesAsync(sender, campaign, eligible, cancellationToken);
                 await RecordAsync(campaign.Id, channel, batchNo, eligible, results, claimedWhole: true, groups, counts, cancellationToken);
-                await ledger.CloseCallAsync(campaign.Id, channel, batchNo, cancellationToken);
+                await ledger.CloseCallAsync(campaign.Id, part.Key, batchNo, cancellationToken);
                 NoteDeferrals(eligible, results);
             }
             else
             {
-                await ledger.SettleInterruptedCallAsync(campaign.Id, channel, batchNo, time.GetUtcNow(), cancellationToken);
+                await ledger.SettleInterruptedCallAsync(campaign.Id, part.Key, batchNo, time.GetUtcNow(), cancellationToken);
             }
         }
 
         // Otherwise each recipient's row is their claim, reserved just before their call, so a crash leaves
-        // at most one call's recipients unknown.
-        foreach (var chunk in calls)
+        // at most one call's recipients unknown. One call at a time: a part's lanes run side by side instead.
+        foreach (OutgoingMessage[] chunk in calls)
         {
             var claimed = (await ledger.TryReserveManyAsync(campaign.Id, channel, chunk.Select(c => c.SupporterId).ToList(), batchNo, time.GetUtcNow(), groups, cancellationToken)).ToHashSet();
             List<OutgoingMessage> reserved = [.. chunk.Where(c => claimed.Contains(c.SupporterId))]; // the rest: already sent, failed or unknown

@@ -3,52 +3,24 @@ using Alerts.Storage;
 using Azure;
 using Azure.Data.Tables;
 using Alerts.Segments;
-using Alerts.Supporters;
 
 namespace Alerts.Dispatch;
 
-/// <summary>Where one channel's part of a batch is.</summary>
-public enum BatchPartState
-{
-    /// <summary>Its message is on the queue (or being handled).</summary>
-    Pending,
-
-    /// <summary>Put back on the queue until <see cref="BatchPart.Until"/>: quiet hours, or a provider that asked us to wait.</summary>
-    Waiting,
-
-    Done,
-
-    /// <summary>Failed on every attempt the queue allows: it waits for staff to retry it.</summary>
-    Poisoned,
-}
-
-/// <summary>One channel's part of a batch: who it was planned for, and how far it has got.</summary>
-internal sealed record BatchPart(
-    Channel Channel, IReadOnlyList<string> SupporterIds, int Count, BatchPartState State, int Attempts, string? Error, DateTimeOffset? Until, string? WaitingFor);
-
-/// <summary>
-/// One planned batch: up to <see cref="Messages.AlertingOptions.BatchSize"/> supporters, the segment index's
-/// key ranges they were read from (read again when a part is sent), and a part per channel holding the
-/// supporters eligible on it when planned. Each part has its own queue message, so one channel's outage
-/// never holds up the other.
-/// </summary>
-internal sealed record CampaignBatch(string CampaignId, int BatchNo, IReadOnlyList<KeyRange> Ranges, IReadOnlyDictionary<Channel, BatchPart> Parts);
-
-/// <summary>A sending campaign's planned batches: a row each, with a part per channel.</summary>
+/// <summary>A sending campaign's planned batches: a row each, with its parts' columns side by side.</summary>
 internal sealed class BatchStore(AlertsStorage storage)
 {
     private readonly TableClient _batches = storage.Table(Tables.CampaignBatches);
 
     /// <summary>Writes a batch unless it exists: a replanned batch keeps what was planned first. A part with nobody in it is done.</summary>
     public async Task AddBatchAsync(
-        string campaignId, int batchNo, IReadOnlyList<KeyRange> ranges, IReadOnlyDictionary<Channel, IReadOnlyList<string>> supporterIds, CancellationToken cancellationToken = default)
+        string campaignId, int batchNo, IReadOnlyList<KeyRange> ranges, IEnumerable<(PartKey Key, IReadOnlyList<string> Ids)> parts, CancellationToken cancellationToken = default)
     {
         var row = new TableEntity(campaignId, BatchKey(batchNo)) { ["Ranges"] = KeyRange.Join(ranges) };
-        foreach ((Channel channel, IReadOnlyList<string> ids) in supporterIds)
+        foreach ((PartKey key, IReadOnlyList<string> ids) in parts)
         {
-            row[channel + "Ids"] = string.Join(',', ids);
-            row[channel + "Count"] = ids.Count;
-            row[channel + "State"] = (ids.Count == 0 ? BatchPartState.Done : BatchPartState.Pending).ToString();
+            row[key.Column + "Ids"] = string.Join(',', ids);
+            row[key.Column + "Count"] = ids.Count;
+            row[key.Column + "State"] = (ids.Count == 0 ? BatchPartState.Done : BatchPartState.Pending).ToString();
         }
 
         try
@@ -66,23 +38,23 @@ internal sealed class BatchStore(AlertsStorage storage)
         return row.HasValue ? ToBatch(row.Value!, withIds: true) : null;
     }
 
-    /// <summary>Records where one channel's part of a batch is. Merges: the other channel's part is untouched.</summary>
+    /// <summary>Records where one part of a batch is. Merges: the other parts are untouched.</summary>
     public async Task UpdatePartAsync(
-        string campaignId, int batchNo, Channel channel, BatchPartState state, int attempts, string? error = null,
+        string campaignId, int batchNo, PartKey part, BatchPartState state, int attempts, string? error = null,
         DateTimeOffset? until = null, string? waitingFor = null, CancellationToken cancellationToken = default) =>
         await _batches.UpdateEntityAsync(new TableEntity(campaignId, BatchKey(batchNo))
         {
-            [channel + "State"] = state.ToString(),
-            [channel + "Attempts"] = attempts,
-            [channel + "Error"] = error,
-            [channel + "Until"] = until,
-            [channel + "WaitingFor"] = waitingFor,
+            [part.Column + "State"] = state.ToString(),
+            [part.Column + "Attempts"] = attempts,
+            [part.Column + "Error"] = error,
+            [part.Column + "Until"] = until,
+            [part.Column + "WaitingFor"] = waitingFor,
         }, ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     /// <summary>Every batch of a campaign, without the supporter ids (a report or completion check needs only states).</summary>
     public async Task<IReadOnlyList<CampaignBatch>> ListBatchesAsync(string campaignId, CancellationToken cancellationToken = default)
     {
-        string[] select = ["RowKey", .. Enum.GetValues<Channel>().SelectMany(c => PartColumns.Select(column => c + column))];
+        string[] select = ["RowKey", .. PartKey.All.SelectMany(p => PartColumns.Select(column => p.Column + column))];
         var batches = new List<CampaignBatch>();
         await foreach (TableEntity row in _batches.QueryAsync<TableEntity>(
                            TableClient.CreateQueryFilter($"PartitionKey eq {campaignId}"), select: select, cancellationToken: cancellationToken))
@@ -100,13 +72,13 @@ internal sealed class BatchStore(AlertsStorage storage)
     /// </summary>
     public async Task<int> FirstNotDoneAsync(string campaignId, int from, int planned, CancellationToken cancellationToken = default)
     {
-        string[] select = ["RowKey", .. Enum.GetValues<Channel>().Select(c => c + "State")];
+        string[] select = ["RowKey", .. PartKey.All.Select(p => p.Column + "State")];
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {campaignId} and RowKey ge {BatchKey(from)}");
         int expected = from;
         await foreach (TableEntity row in _batches.QueryAsync<TableEntity>(filter, maxPerPage: 10, select: select, cancellationToken: cancellationToken))
         {
             CampaignBatch batch = ToBatch(row, withIds: false, campaignId);
-            if (batch.BatchNo != expected || batch.Parts.Values.Any(p => p.State != BatchPartState.Done))
+            if (batch.BatchNo != expected || batch.Parts.Any(p => p.State != BatchPartState.Done))
             {
                 return expected; // a gap is a batch not written yet: not done
             }
@@ -123,27 +95,27 @@ internal sealed class BatchStore(AlertsStorage storage)
 
     private static CampaignBatch ToBatch(TableEntity row, bool withIds, string? campaignId = null)
     {
-        var parts = new Dictionary<Channel, BatchPart>();
-        foreach (Channel channel in Enum.GetValues<Channel>())
+        var parts = new List<BatchPart>();
+        foreach (PartKey key in PartKey.All)
         {
-            if (row.GetString(channel + "State") is not { } state)
+            string column = key.Column;
+            if (row.GetString(column + "State") is not { } state)
             {
-                continue; // not a channel of this campaign
+                continue; // not a part of this batch
             }
 
-            parts[channel] = new BatchPart(
-                channel,
-                withIds && row.GetString(channel + "Ids") is { Length: > 0 } ids ? ids.Split(',') : [],
-                row.GetInt32(channel + "Count") ?? 0,
+            parts.Add(new BatchPart(
+                key,
+                withIds && row.GetString(column + "Ids") is { Length: > 0 } ids ? ids.Split(',') : [],
+                row.GetInt32(column + "Count") ?? 0,
                 Enum.Parse<BatchPartState>(state),
-                row.GetInt32(channel + "Attempts") ?? 0,
-                row.GetString(channel + "Error"),
-                row.GetDateTimeOffset(channel + "Until"),
-                row.GetString(channel + "WaitingFor"));
+                row.GetInt32(column + "Attempts") ?? 0,
+                row.GetString(column + "Error"),
+                row.GetDateTimeOffset(column + "Until"),
+                row.GetString(column + "WaitingFor")));
         }
 
         return new CampaignBatch(campaignId ?? row.PartitionKey, int.Parse(row.RowKey, CultureInfo.InvariantCulture),
             withIds ? KeyRange.Split(row.GetString("Ranges")) : [], parts);
     }
-
 }

@@ -55,12 +55,12 @@ internal sealed partial class CampaignPlanner(
                 // whose stored contents win and whose duplicate messages the ledger makes harmless.
                 // Each channel's part lists only who could receive on it when planned; sending reads the
                 // batch's key ranges again and sends to those who still can.
-                Dictionary<Channel, IReadOnlyList<string>> parts = channels.ToDictionary(c => c,
-                    c => (IReadOnlyList<string>)[.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]);
+                List<(PartKey Key, IReadOnlyList<string> Ids)> parts = [.. channels.SelectMany(c =>
+                    PartKey.Split(c, [.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]))];
                 await batches.AddBatchAsync(campaignId, batchNo, page.Ranges, parts, cancellationToken);
-                foreach ((Channel channel, IReadOnlyList<string> ids) in parts.Where(p => p.Value.Count > 0))
+                foreach ((PartKey part, IReadOnlyList<string> ids) in parts.Where(p => p.Ids.Count > 0))
                 {
-                    await queue.EnqueueAsync(DispatchMessage.Send(campaignId, batchNo, channel), cancellationToken: cancellationToken);
+                    await queue.EnqueueAsync(DispatchMessage.Send(campaignId, batchNo, part), cancellationToken: cancellationToken);
                 }
 
                 planned++;

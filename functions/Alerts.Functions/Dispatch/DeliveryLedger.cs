@@ -1,3 +1,4 @@
+using System.Globalization;
 using Alerts.Storage;
 using Alerts.Supporters;
 using Azure.Data.Tables;
@@ -57,11 +58,11 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     /// Claims the one call that sends a batch part to many recipients, listing them. False if the part was
     /// claimed before (a crash, or the same message twice): the caller must not send them again.
     /// </summary>
-    public async Task<bool> TryClaimCallAsync(string campaignId, Channel channel, int batchNo, IReadOnlyList<string> supporterIds, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<bool> TryClaimCallAsync(string campaignId, PartKey part, int batchNo, IReadOnlyList<string> supporterIds, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         try
         {
-            await _claims.AddEntityAsync(new TableEntity(campaignId, ClaimKey(channel, batchNo))
+            await _claims.AddEntityAsync(new TableEntity(campaignId, ClaimKey(part, batchNo))
             {
                 ["Status"] = OpenClaim,
                 ["SupporterIds"] = string.Join(',', supporterIds),
@@ -76,8 +77,8 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     }
 
     /// <summary>The call's outcomes are recorded: its claim is closed.</summary>
-    public async Task CloseCallAsync(string campaignId, Channel channel, int batchNo, CancellationToken cancellationToken = default) =>
-        await _claims.UpdateEntityAsync(new TableEntity(campaignId, ClaimKey(channel, batchNo)) { ["Status"] = ClosedClaim },
+    public async Task CloseCallAsync(string campaignId, PartKey part, int batchNo, CancellationToken cancellationToken = default) =>
+        await _claims.UpdateEntityAsync(new TableEntity(campaignId, ClaimKey(part, batchNo)) { ["Status"] = ClosedClaim },
             ETag.All, TableUpdateMode.Merge, cancellationToken);
 
     /// <summary>
@@ -85,9 +86,10 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     /// and its outcome was never recorded, so each of its recipients without a row is recorded unknown
     /// (never re-sent unless staff ask). A call still running elsewhere overwrites these with its outcomes.
     /// </summary>
-    public async Task SettleInterruptedCallAsync(string campaignId, Channel channel, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task SettleInterruptedCallAsync(string campaignId, PartKey part, int batchNo, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        NullableResponse<TableEntity> claim = await _claims.GetEntityIfExistsAsync<TableEntity>(campaignId, ClaimKey(channel, batchNo), cancellationToken: cancellationToken);
+        Channel channel = part.Channel;
+        NullableResponse<TableEntity> claim = await _claims.GetEntityIfExistsAsync<TableEntity>(campaignId, ClaimKey(part, batchNo), cancellationToken: cancellationToken);
         if (claim.HasValue && claim.Value!.GetString("Status") == OpenClaim && claim.Value.GetString("SupporterIds") is { Length: > 0 } ids)
         {
             await AddAllAsync(ids.Split(',').Select(id => new TableEntity(campaignId, Key(channel, id))
@@ -305,7 +307,7 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
 
     private static string Key(Channel channel, string supporterId) => $"{channel}|{supporterId}";
 
-    private static string ClaimKey(Channel channel, int batchNo) => $"{channel}|{batchNo:D7}";
+    private static string ClaimKey(PartKey part, int batchNo) => string.Create(CultureInfo.InvariantCulture, $"{part.Column}|{batchNo:D7}");
 
     private static Delivery ToDelivery(TableEntity row)
     {
