@@ -238,6 +238,11 @@ internal sealed partial class CampaignActions(
     private async Task<Dictionary<string, string[]>> ValidateAsync(CampaignContent content, CancellationToken cancellationToken)
     {
         Dictionary<string, string[]> errors = CampaignContentRules.Validate(content);
+        if (content.MpVoted.Count > 0 && content.Bill?.Division is not { House: Divisions.DivisionIds.Commons })
+        {
+            errors["mpVoted"] = ["Only a follow-up on a Commons division knows how each supporter's MP voted (supporters have no peer)."];
+        }
+
         if (!errors.ContainsKey("segmentId"))
         {
             if (await segments.GetAsync(content.SegmentId, cancellationToken) is not { } segment)

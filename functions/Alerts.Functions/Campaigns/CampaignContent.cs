@@ -23,6 +23,15 @@ public sealed record CampaignContent
 
     /// <summary>The bill the alert is about: filled from the bill event for campaigns made by a rule.</summary>
     public BillContext? Bill { get; init; }
+
+    /// <summary>
+    /// For a follow-up on a Commons division: only supporters whose MP voted one of these ways (empty: all).
+    /// Applied when the campaign is planned and again when each batch is sent, as the segment is.
+    /// </summary>
+    public IReadOnlyList<Divisions.MpVote> MpVoted { get; init; } = [];
+
+    /// <summary>Whether a supporter whose MP voted this way is in the campaign's audience.</summary>
+    internal bool ReachesMpWho(Divisions.MpVote vote) => MpVoted.Count == 0 || MpVoted.Contains(vote);
 }
 
 /// <summary>The bill an alert is about; <see cref="Division"/> is the vote it follows up, for campaigns made from a confirmed division.</summary>

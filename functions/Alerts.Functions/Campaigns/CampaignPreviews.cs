@@ -45,10 +45,12 @@ internal sealed class CampaignPreviews(
         IReadOnlyList<Channel> channelList = campaign.ChannelsFor(segment);
         Supporter? supporter = supporterId is null ? null : (await supporters.GetAsync(supporterId, cancellationToken))?.Supporter;
         var recipients = channelList.ToDictionary(c => c, _ => 0);
+        MessageContext context = await contexts.ForAsync(campaign, cancellationToken);
         await foreach (IndexRow row in evaluator.MembersAsync(segment with { Channels = channelList }, cancellationToken))
         {
-            // Counts after consent and suppression, from the index rows the dispatcher will judge them by.
-            foreach (Channel channel in channelList.Where(row.Allows))
+            // Counts after consent and suppression (and how their MP voted, if the campaign is narrowed by it),
+            // from the index rows the dispatcher will judge them by.
+            foreach (Channel channel in context.Reaches(row.MpMemberId) ? channelList.Where(row.Allows) : [])
             {
                 recipients[channel]++;
             }
@@ -57,7 +59,6 @@ internal sealed class CampaignPreviews(
         // A campaign sends on the channels both it and its segment name (checked when drafted and approved); say so here too.
         var previews = campaign.Content.Channels.Except(channelList).ToDictionary(c => c, c => new ChannelPreview(null, null, null, null, 0,
             $"Not sent: the segment is for {string.Join(" and ", segment.Channels).ToLowerInvariant()} only."));
-        MessageContext context = await contexts.ForAsync(campaign, cancellationToken);
         foreach (Channel channel in channelList)
         {
             RenderedMessage message = renderer.Render(context, supporter is null ? renderer.SampleFor(channel) : renderer.RecipientFor(supporter, channel), channel);

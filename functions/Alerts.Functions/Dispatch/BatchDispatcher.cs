@@ -158,7 +158,9 @@ internal sealed partial class BatchDispatcher(
         Dictionary<string, string>? groups = context.Division is { House: Divisions.DivisionIds.Commons } ? [] : null; // the report counts a vote campaign by how each MP voted
         foreach (string id in part.SupporterIds)
         {
-            string? why = rows.TryGetValue(id, out IndexRow? row) ? row.WhyNot(channel) : "left-segment";
+            // Gone from the ranges (tags changed, erased), or, for a campaign narrowed by how MPs voted, now
+            // under an MP who voted otherwise: out of the audience. Else whatever the row says of the channel.
+            string? why = rows.TryGetValue(id, out IndexRow? row) ? (context.Reaches(row.MpMemberId) ? row.WhyNot(channel) : "left-segment") : "left-segment";
             if (why is not null)
             {
                 skipped.Add((id, why));

@@ -17,6 +17,7 @@ internal sealed partial class CampaignPlanner(
     CampaignTransitions transitions,
     CampaignCompletion completion,
     SegmentEvaluator evaluator,
+    MessageContexts contexts,
     DispatchQueue queue,
     IOptions<AlertingOptions> options,
     TimeProvider time,
@@ -25,6 +26,7 @@ internal sealed partial class CampaignPlanner(
     public async Task<int> PlanAsync(string campaignId, CancellationToken cancellationToken = default)
     {
         int planned = 0;
+        MessageContext? context = null; // for a campaign narrowed by how MPs voted: the roll, read once
         while (true)
         {
             Campaign? campaign = await campaigns.GetAsync(campaignId, cancellationToken);
@@ -49,14 +51,21 @@ internal sealed partial class CampaignPlanner(
                 new SegmentCursor(campaign.Plan.Shard, campaign.Plan.After), options.Value.BatchSize, whole: false, cancellationToken);
 
             int batchNo = campaign.Plan.NextBatch;
-            if (page.Members.Count > 0)
+            IReadOnlyList<IndexRow> members = page.Members;
+            if (campaign.Content.MpVoted.Count > 0)
+            {
+                context ??= await contexts.ForAsync(campaign, cancellationToken);
+                members = [.. members.Where(m => context.Reaches(m.MpMemberId))];
+            }
+
+            if (members.Count > 0)
             {
                 // Batch first, then its messages, then the cursor: a crash repeats at most this batch,
                 // whose stored contents win and whose duplicate messages the ledger makes harmless.
                 // Each channel's part lists only who could receive on it when planned; sending reads the
                 // batch's key ranges again and sends to those who still can.
                 List<(PartKey Key, IReadOnlyList<string> Ids)> parts = [.. channels.SelectMany(c =>
-                    PartKey.Split(c, [.. page.Members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]))];
+                    PartKey.Split(c, [.. members.Where(m => m.Allows(c)).Select(m => m.SupporterId)]))];
                 await batches.AddBatchAsync(campaignId, batchNo, page.Ranges, parts, cancellationToken);
                 foreach ((PartKey part, IReadOnlyList<string> ids) in parts.Where(p => p.Ids.Count > 0))
                 {
@@ -67,7 +76,7 @@ internal sealed partial class CampaignPlanner(
             }
 
             var progress = new PlanProgress(
-                page.Members.Count > 0 ? batchNo + 1 : batchNo, page.Next?.Shard ?? 0, page.Next?.After, page.Next is null);
+                members.Count > 0 ? batchNo + 1 : batchNo, page.Next?.Shard ?? 0, page.Next?.After, page.Next is null);
             if (await campaigns.TryReplaceAsync(campaign with { Plan = progress, UpdatedAt = time.GetUtcNow() }, cancellationToken) && progress.Complete)
             {
                 LogPlanned(logger, campaignId, progress.NextBatch);

@@ -30,13 +30,23 @@ internal static class VoteWording
         _ => string.Empty,
     };
 
-    /// <summary>The report's buckets: for, against, did not vote, no recorded vote.</summary>
-    public static string Group(MemberVote? vote) => vote?.Position switch
+    /// <summary>Which side a vote counts as, for the report and for narrowing an audience.</summary>
+    public static MpVote Side(MemberVote? vote) => vote?.Position switch
     {
-        null => NoRecordedVote,
-        VotePosition.Aye or VotePosition.AyeTeller => "voted for",
-        VotePosition.No or VotePosition.NoTeller => "voted against",
-        VotePosition.Both => "voted both for and against",
-        _ => "did not vote",
+        null => MpVote.NoRecordedVote,
+        VotePosition.Aye or VotePosition.AyeTeller => MpVote.For,
+        VotePosition.No or VotePosition.NoTeller => MpVote.Against,
+        VotePosition.Both => MpVote.Both,
+        _ => MpVote.DidNotVote,
+    };
+
+    /// <summary>The report's buckets: for, against, both, did not vote, no recorded vote.</summary>
+    public static string Group(MemberVote? vote) => Side(vote) switch
+    {
+        MpVote.For => "voted for",
+        MpVote.Against => "voted against",
+        MpVote.Both => "voted both for and against",
+        MpVote.DidNotVote => "did not vote",
+        _ => NoRecordedVote,
     };
 }

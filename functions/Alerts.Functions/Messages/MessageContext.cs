@@ -15,7 +15,11 @@ internal sealed record MessageContext(string CampaignId, CampaignContent Content
     /// peer), their MP is unknown, or their MP is not in the roll (a vacant seat). Previews show an aye.
     /// </summary>
     public MemberVote? VoteOf(Recipient recipient) =>
-        Division?.House != DivisionIds.Commons ? null
-        : recipient.IsSample ? new MemberVote(VotePosition.Aye, ByProxy: false)
-        : Roll?.Of(recipient.MpMemberId);
+        recipient.IsSample && Division?.House == DivisionIds.Commons ? new MemberVote(VotePosition.Aye, ByProxy: false) : VoteOfMp(recipient.MpMemberId);
+
+    /// <summary>How the MP with this Members API id voted in the campaign's Commons division, if any.</summary>
+    public MemberVote? VoteOfMp(int? mpMemberId) => Division?.House != DivisionIds.Commons ? null : Roll?.Of(mpMemberId);
+
+    /// <summary>Whether a supporter with this MP is in the audience, when the campaign is narrowed by how MPs voted.</summary>
+    public bool Reaches(int? mpMemberId) => Content.ReachesMpWho(VoteWording.Side(VoteOfMp(mpMemberId)));
 }

@@ -68,6 +68,11 @@ public sealed record AlertRuleDefinition
             errors["reminder"] = ["A reminder counts back from a sitting: use it with eventKinds [\"SittingScheduled\"] only."];
         }
 
+        if (Campaign.MpVoted.Count > 0 && (EventKinds.Count != 1 || !string.Equals(EventKinds[0], nameof(BillEventKind.DivisionRecorded), StringComparison.OrdinalIgnoreCase)))
+        {
+            errors["campaign.mpVoted"] = ["Only a follow-up on a division knows how MPs voted: use it with eventKinds [\"DivisionRecorded\"] only."];
+        }
+
         if (Reminder is { DaysBefore: < 0 or > 14 })
         {
             errors["reminder.daysBefore"] = ["0 (the sitting day) to 14."];

@@ -172,8 +172,11 @@ internal sealed class SegmentIndex(AlertsStorage storage)
         }
     }
 
-    /// <summary>The columns a segment is evaluated on, without what a message needs: enough to plan or count.</summary>
-    private static readonly string[] SegmentColumns = ["RowKey", "Tags", "Constituency", "EmailOk", "SmsOk"];
+    /// <summary>
+    /// The columns a segment is evaluated on (and the MP, by whose vote a follow-up may be narrowed), without
+    /// what a message needs: enough to plan or count.
+    /// </summary>
+    private static readonly string[] SegmentColumns = ["RowKey", "Tags", "Constituency", "EmailOk", "SmsOk", "MpMemberId"];
 
     /// <summary>
     /// Up to <paramref name="max"/> rows of one partition in one shard, in id order: after <paramref name="after"/>

@@ -123,7 +123,7 @@ public sealed class DivisionsTestApp : IAsyncDisposable
     }
 
     /// <summary>A rule on confirmed divisions of the bill, drafting a follow-up by SMS and email to the segment.</summary>
-    public async Task<string> AddVoteRuleAsync(string segmentId, string name = "Follow up: {{bill_title}}", string mode = "draft") =>
+    public async Task<string> AddVoteRuleAsync(string segmentId, string name = "Follow up: {{bill_title}}", string mode = "draft", string[]? mpVoted = null) =>
         (await Campaigns.PostAsync("/api/v1/alert-rules", new
         {
             name = "How your MP voted",
@@ -142,6 +142,7 @@ public sealed class DivisionsTestApp : IAsyncDisposable
                     text = "Dear {{first_name}}, on {{division_title}} {{mp_name}} {{mp_vote}} ({{division_result}}). That means they {{mp_vote_meaning}}. Unsubscribe: {{unsubscribe_link}}",
                 },
                 sms = "{{mp_name}} {{mp_vote}}: {{division_title}} ({{division_result}}).",
+                mpVoted = mpVoted ?? [],
             },
         }))["id"]!.GetValue<string>();
 }

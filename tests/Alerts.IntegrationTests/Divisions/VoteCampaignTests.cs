@@ -62,4 +62,45 @@ public sealed class VoteCampaignTests : IAsyncLifetime
         Assert.Equal(2, byVote["did not vote"]!.GetValue<int>());
         Assert.Equal(4, byVote["has no recorded vote"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task AFollowUpNarrowedByHowMpsVoted_ReachesOnlyThoseWhoseMpVotedThatWay()
+    {
+        await _t.AddSupporterAsync("Amira", "amira@example.org", "07400 100001", 4030, "Karl Turner");        // Ayes
+        await _t.AddSupporterAsync("Ben", "ben@example.org", "07400 100002", 350, "Sir John Hayes");         // Noes
+        await _t.AddSupporterAsync("Chloe", "chloe@example.org", "07400 100003", 4110, "Karen Bradley");     // NoVoteRecorded
+        await _t.AddSupporterAsync("Esi", "esi@example.org", "07400 100005", null, "");                      // MP unknown
+        await _t.WatchBillAsync();
+        string segment = await _t.Campaigns.CreateSegmentAsync(new { name = "Rates", tagsAny = new[] { "rates" }, channels = new[] { "email", "sms" } });
+
+        // Narrowing needs a division to narrow by: refused on any other rule, and on a draft about no division.
+        HttpResponseMessage stageRule = await _t.Client.PostAsJsonAsync("/api/v1/alert-rules", new
+        {
+            name = "Stage", billId = DivisionsTestApp.BillId, eventKinds = new[] { "StageReached" }, mode = "draft",
+            campaign = new { name = "x", segmentId = segment, channels = new[] { "sms" }, sms = "{{bill_title}}", mpVoted = new[] { "against" } },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, stageRule.StatusCode);
+        Assert.Contains("campaign.mpVoted", await stageRule.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        HttpResponseMessage draft = await _t.Client.PostAsJsonAsync("/api/v1/campaigns", new { name = "x", segmentId = segment, channels = new[] { "sms" }, sms = "Hello", mpVoted = new[] { "against" } });
+        Assert.Equal(HttpStatusCode.BadRequest, draft.StatusCode);
+        Assert.Contains("\"mpVoted\"", await draft.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await _t.AddVoteRuleAsync(segment, mpVoted: ["against", "didNotVote"]);
+        await _t.PollAsync();
+        Assert.Equal(HttpStatusCode.OK, (await _t.ConfirmAsync(DivisionsTestApp.SecondReading, "voted to end the private school exemption", "voted to keep it")).StatusCode);
+        string campaign = Assert.Single(await _t.CampaignsAsync())["id"]!.GetValue<string>();
+
+        JsonObject preview = await _t.Campaigns.PostAsync($"/api/v1/campaigns/{campaign}/preview", new { });
+        Assert.Equal((2, 2), (preview["email"]!["recipients"]!.GetValue<int>(), preview["sms"]!["recipients"]!.GetValue<int>()));
+        await _t.Campaigns.PostAsync($"/api/v1/campaigns/{campaign}/approve", new { approvedBy = "test" });
+        await _t.Campaigns.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        Assert.Equal(0, await _t.Campaigns.PumpAsync());
+
+        JsonArray outbox = (await _t.Client.GetFromJsonAsync<JsonArray>($"/api/v1/campaigns/{campaign}/outbox"))!;
+        Assert.Equal(["+447400100002", "+447400100003", "ben@example.org", "chloe@example.org"], outbox.Select(m => m!["to"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        JsonObject report = await _t.Campaigns.ReportAsync(campaign);
+        Assert.Equal(("completed", 2, 2), (report["state"]!.GetValue<string>(), report["byMpVote"]!["voted against"]!.GetValue<int>(), report["byMpVote"]!["did not vote"]!.GetValue<int>()));
+        Assert.Null(report["byMpVote"]!["voted for"]);
+        Assert.Equal(2, report["channels"]!["sms"]!["planned"]!.GetValue<int>());
+    }
 }
