@@ -8,7 +8,7 @@ namespace Alerts.Channels;
 /// Spaces every SMS this instance sends evenly, a little over 1/<see cref="AlertingOptions.SmsPerSecond"/>
 /// apart, so no one-second window ever holds more than the rate, whatever the sends' own latency (a token
 /// bucket refilled each second lets a second's sends go in one burst, and two bursts can share a window).
-/// The 3 % margin absorbs the jitter of timers and the network between here and the provider. The first
+/// The 2 % margin absorbs the jitter of timers and the network between here and the provider. The first
 /// request after a pause also opens a connection, so it reaches the provider tens of milliseconds late while
 /// the next does not: the next waits a tenth of a second more. Paced by the machine's clock, not the app's
 /// <see cref="TimeProvider"/>: this is about real requests per second.
@@ -16,7 +16,7 @@ namespace Alerts.Channels;
 internal sealed class SmsPacer(IOptions<AlertingOptions> options)
 {
     private static readonly long ColdStart = Stopwatch.Frequency / 10;
-    private readonly long _interval = (long)(Stopwatch.Frequency * 1.03 / options.Value.SmsPerSecond);
+    private readonly long _interval = (long)(Stopwatch.Frequency * 1.02 / options.Value.SmsPerSecond);
     private readonly Lock _lock = new();
     private long _next;
 
