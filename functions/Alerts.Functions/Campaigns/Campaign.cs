@@ -29,7 +29,8 @@ internal sealed record Campaign(
     string? RuleId,
     PlanProgress Plan,
     Azure.ETag ETag,
-    SegmentDefinition? ApprovedSegment = null)
+    SegmentDefinition? ApprovedSegment = null,
+    string? DraftedBy = null)
 {
     /// <summary>A campaign sends on the channels both it and its (approved) segment name.</summary>
     public IReadOnlyList<Channel> ChannelsFor(SegmentDefinition segment) => [.. Content.Channels.Where(segment.Channels.Contains)];

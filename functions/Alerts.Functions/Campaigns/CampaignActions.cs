@@ -18,6 +18,7 @@ internal sealed partial class CampaignActions(
     BatchStore batches,
     DeliveryLedger ledger,
     DispatchQueue queue,
+    Microsoft.Extensions.Options.IOptions<Messages.AlertingOptions> options,
     TimeProvider time,
     ILogger<CampaignActions> logger)
 {
@@ -26,10 +27,12 @@ internal sealed partial class CampaignActions(
 
     /// <summary>
     /// Makes a draft. <paramref name="scheduleAt"/> is when a reminder rule wants it sent: approving it
-    /// before then schedules it for that time.
+    /// before then schedules it for that time. <paramref name="draftedBy"/> is who wrote it, if not the
+    /// <paramref name="actor"/> (a rule's draft is its author's).
     /// </summary>
     public async Task<CampaignOutcome> CreateDraftAsync(
-        CampaignContent content, string actor, string? id = null, string? ruleId = null, DateTimeOffset? scheduleAt = null, CancellationToken cancellationToken = default)
+        CampaignContent content, string actor, string? id = null, string? ruleId = null, DateTimeOffset? scheduleAt = null, string? draftedBy = null,
+        CancellationToken cancellationToken = default)
     {
         if (await ValidateAsync(content, cancellationToken) is { Count: > 0 } errors)
         {
@@ -37,7 +40,8 @@ internal sealed partial class CampaignActions(
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        var campaign = new Campaign(id ?? "c" + Guid.NewGuid().ToString("N")[..20], content, CampaignState.Draft, now, now, scheduleAt, null, ruleId, PlanProgress.NotStarted, default);
+        var campaign = new Campaign(id ?? "c" + Guid.NewGuid().ToString("N")[..20], content, CampaignState.Draft, now, now, scheduleAt, null, ruleId, PlanProgress.NotStarted, default,
+            DraftedBy: draftedBy ?? actor);
         return await campaigns.TryAddAsync(campaign, cancellationToken)
             ? new CampaignOutcome(CampaignChange.Done, await campaigns.GetAsync(campaign.Id, cancellationToken))
             : new CampaignOutcome(CampaignChange.WrongState, await campaigns.GetAsync(campaign.Id, cancellationToken));
@@ -67,6 +71,11 @@ internal sealed partial class CampaignActions(
         if (draft.State != CampaignState.Draft)
         {
             return new CampaignOutcome(CampaignChange.WrongState, draft);
+        }
+
+        if (options.Value.RequireSecondApprover && draft.DraftedBy == actor)
+        {
+            return new CampaignOutcome(CampaignChange.NeedsSecondApprover, draft);
         }
 
         Segment? segment = await segments.GetAsync(draft.Content.SegmentId, cancellationToken);

@@ -15,6 +15,9 @@ public sealed record WaitingReport(int Batches, string Reason, DateTimeOffset? U
 /// <summary>A channel's part of a batch that failed on every attempt: what went wrong, and how to retry it.</summary>
 public sealed record PoisonedReport(int BatchNo, Channel Channel, int Attempts, string? Error);
 
+/// <summary>How many recipients' deliveries reached each outcome in one stretch of the campaign (by when their row last changed).</summary>
+public sealed record TimelineBucket(DateTimeOffset From, DateTimeOffset To, IReadOnlyDictionary<string, int> ByStatus);
+
 /// <summary>Counts of batch parts (a batch has a part per channel).</summary>
 public sealed record BatchReport(int Planned, int Done, int Waiting, int Failing, int Poisoned);
 
@@ -24,7 +27,7 @@ public sealed record BatchReport(int Planned, int Done, int Waiting, int Failing
 /// </summary>
 public sealed record CampaignReport(
     string CampaignId, CampaignState State, string Status, IReadOnlyDictionary<Channel, ChannelReport> Channels, BatchReport Batches,
-    IReadOnlyList<PoisonedReport> Poisoned, IReadOnlyDictionary<string, int>? ByMpVote = null);
+    IReadOnlyList<PoisonedReport> Poisoned, IReadOnlyDictionary<string, int>? ByMpVote = null, IReadOnlyList<TimelineBucket>? Timeline = null);
 
 /// <summary>One recipient's delivery on one channel.</summary>
 public sealed record RecipientStatus(string SupporterId, Channel Channel, DeliveryStatus Status, string? ErrorCode, DateTimeOffset UpdatedAt, string DeliveryId);
@@ -44,8 +47,17 @@ internal sealed class CampaignReports(CampaignStore campaigns, BatchStore batche
         var byChannel = channelList.ToDictionary(c => c, _ => Enum.GetValues<DeliveryStatus>().ToDictionary(s => s.ToString().ToLowerInvariant(), _ => 0));
         // For a campaign on a division: messages sent (on any channel) by how the recipient's MP voted.
         Dictionary<string, int>? byMpVote = campaign.Content.Bill?.Division is { House: Divisions.DivisionIds.Commons } ? new(StringComparer.Ordinal) : null;
+        var byMinute = new SortedDictionary<DateTimeOffset, Dictionary<string, int>>(); // outcomes over time: a row a minute at most
         await foreach (Delivery delivery in ledger.ListAsync(id, cancellationToken))
         {
+            if (delivery.Status is not (DeliveryStatus.Sending or DeliveryStatus.Deferred) && delivery.UpdatedAt != default)
+            {
+                DateTimeOffset minute = new(delivery.UpdatedAt.UtcTicks - (delivery.UpdatedAt.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero);
+                Dictionary<string, int> at = byMinute.TryGetValue(minute, out var counted) ? counted : byMinute[minute] = new(StringComparer.Ordinal);
+                string status = delivery.Status.ToString().ToLowerInvariant();
+                at[status] = at.GetValueOrDefault(status) + 1;
+            }
+
             if (byChannel.TryGetValue(delivery.Channel, out var counts))
             {
                 counts[delivery.Status.ToString().ToLowerInvariant()]++;
@@ -78,7 +90,38 @@ internal sealed class CampaignReports(CampaignStore campaigns, BatchStore batche
             parts.Count(x => x.Part.State == BatchPartState.Waiting),
             parts.Count(x => x.Part.State == BatchPartState.Pending && x.Part.Attempts > 0),
             poisoned.Count);
-        return new CampaignReport(id, campaign.State, Describe(campaign, channelsReport, batchReport, poisoned), channelsReport, batchReport, poisoned, byMpVote);
+        return new CampaignReport(id, campaign.State, Describe(campaign, channelsReport, batchReport, poisoned), channelsReport, batchReport, poisoned, byMpVote,
+            Timeline(byMinute));
+    }
+
+    /// <summary>Outcomes by when they were recorded, in at most twelve equal stretches of whole minutes from the first to the last.</summary>
+    private static List<TimelineBucket> Timeline(SortedDictionary<DateTimeOffset, Dictionary<string, int>> byMinute)
+    {
+        if (byMinute.Count == 0)
+        {
+            return [];
+        }
+
+        DateTimeOffset first = byMinute.Keys.First(), end = byMinute.Keys.Last().AddMinutes(1);
+        long minutes = (long)(end - first).TotalMinutes;
+        TimeSpan width = TimeSpan.FromMinutes(Math.Max(1, (minutes + 11) / 12));
+        var buckets = new List<TimelineBucket>();
+        for (DateTimeOffset from = first; from < end; from += width)
+        {
+            DateTimeOffset to = from + width;
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach ((DateTimeOffset minute, Dictionary<string, int> at) in byMinute.Where(m => m.Key >= from && m.Key < to))
+            {
+                foreach ((string status, int n) in at)
+                {
+                    counts[status] = counts.GetValueOrDefault(status) + n;
+                }
+            }
+
+            buckets.Add(new TimelineBucket(from, to, counts));
+        }
+
+        return buckets;
     }
 
     /// <summary>What the campaign is doing or waiting for, in the words staff see.</summary>

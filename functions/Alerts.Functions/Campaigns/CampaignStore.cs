@@ -78,6 +78,7 @@ internal sealed class CampaignStore(AlertsStorage storage)
         {
             ["State"] = c.State.ToString(),
             ["CreatedAt"] = c.CreatedAt,
+            ["DraftedBy"] = c.DraftedBy,
             ["UpdatedAt"] = c.UpdatedAt,
             ["ScheduledAt"] = c.ScheduledAt,
             ["ApprovedBy"] = c.ApprovedBy,
@@ -105,5 +106,6 @@ internal sealed class CampaignStore(AlertsStorage storage)
         new PlanProgress(row.GetInt32("PlanNextBatch") ?? 0, row.GetInt32("PlanShard") ?? 0, row.GetString("PlanAfter"), row.GetBoolean("PlanComplete") ?? false,
             row.GetInt32("PlanDoneBelow") ?? 0),
         row.ETag,
-        LargeText.Read(row, "ApprovedSegment") is { } segment ? JsonSerializer.Deserialize<SegmentDefinition>(segment, Json) : null);
+        LargeText.Read(row, "ApprovedSegment") is { } segment ? JsonSerializer.Deserialize<SegmentDefinition>(segment, Json) : null,
+        row.GetString("DraftedBy"));
 }

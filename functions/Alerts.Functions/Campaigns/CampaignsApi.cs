@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Alerts.Campaigns;
 
 public sealed record CampaignResponse(string Id, CampaignContent Content, CampaignState State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    DateTimeOffset? ScheduledAt, string? ApprovedBy, string? RuleId, int BatchesPlanned, bool PlanningComplete);
+    DateTimeOffset? ScheduledAt, string? ApprovedBy, string? RuleId, int BatchesPlanned, bool PlanningComplete, string? DraftedBy = null);
 
 public sealed record SendRequest(DateTimeOffset? ScheduledAt);
 
@@ -107,9 +107,11 @@ internal static class CampaignsApi
             CampaignChange.Done => TypedResults.Ok(ToResponse(outcome.Campaign!)),
             CampaignChange.NotFound => TypedResults.NotFound(),
             CampaignChange.Invalid => TypedResults.ValidationProblem(outcome.Errors!),
+            CampaignChange.NeedsSecondApprover => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Someone else must approve it",
+                detail: "This campaign was drafted with your key (or account), and this app requires a second person to approve every campaign."),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The campaign is " + outcome.Campaign!.State.ToString().ToLowerInvariant(), detail: wrongState),
         };
 
     internal static CampaignResponse ToResponse(Campaign c) =>
-        new(c.Id, c.Content, c.State, c.CreatedAt, c.UpdatedAt, c.ScheduledAt, c.ApprovedBy, c.RuleId, c.Plan.NextBatch, c.Plan.Complete);
+        new(c.Id, c.Content, c.State, c.CreatedAt, c.UpdatedAt, c.ScheduledAt, c.ApprovedBy, c.RuleId, c.Plan.NextBatch, c.Plan.Complete, c.DraftedBy);
 }

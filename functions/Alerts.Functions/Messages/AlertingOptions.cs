@@ -38,6 +38,12 @@ public sealed class AlertingOptions
     /// </summary>
     public TimeSpan DeferredGiveUpAfter { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// When true, nobody approves a campaign they drafted themselves (compared by staff key or Entra account;
+    /// a rule's drafts count as drafted by whoever set the rule up): a second person checks every send.
+    /// </summary>
+    public bool RequireSecondApprover { get; set; }
+
     /// <summary>Key for signing unsubscribe links: base64 of at least 32 random bytes. Secret.</summary>
     [Required]
     public string UnsubscribeSigningKey { get; set; } = string.Empty;

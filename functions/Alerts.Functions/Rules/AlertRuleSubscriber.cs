@@ -38,7 +38,7 @@ internal sealed partial class AlertRuleSubscriber(AlertRuleStore rules, Campaign
             };
             string id = CampaignIdFor(rule.Id, billEvent.EventId);
             string actor = $"rule:{rule.Id}";
-            CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, actor, id, rule.Id, scheduleAt, cancellationToken);
+            CampaignOutcome outcome = await campaigns.CreateDraftAsync(content, actor, id, rule.Id, scheduleAt, rule.CreatedBy, cancellationToken);
             if (outcome.Change == CampaignChange.Invalid)
             {
                 LogRuleInvalid(logger, rule.Id, billEvent.EventId, string.Join("; ", outcome.Errors!.Keys));

@@ -13,6 +13,16 @@ public static class ConsoleFormat
 
     public static string Day(DateOnly? day) => day?.ToString("ddd d MMM yyyy", British) ?? "—";
 
+    /// <summary>The instant a Europe/London calendar day begins (midnight there, in GMT or BST).</summary>
+    public static DateTimeOffset StartOfLondonDay(DateOnly day) => InLondon(day, TimeOnly.MinValue);
+
+    /// <summary>A day and time on a Europe/London clock, as an instant (in UTC).</summary>
+    public static DateTimeOffset InLondon(DateOnly day, TimeOnly time)
+    {
+        DateTime local = day.ToDateTime(time);
+        return new DateTimeOffset(local, London.GetUtcOffset(local)).ToUniversalTime();
+    }
+
     public static string Words(string kind) =>
         string.Concat(kind.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -53,9 +53,12 @@ internal static class ConsoleRegistration
         console.MapSignInPages();
         console.MapHomePage();
         console.MapBillsPages();
+        console.MapDivisionsPages();
+        console.MapSupportersPages();
         console.MapImportPages();
         console.MapSegmentsPages();
         console.MapCampaignsPages();
+        console.MapRulesPages();
         console.MapAuditPages();
         return app;
     }

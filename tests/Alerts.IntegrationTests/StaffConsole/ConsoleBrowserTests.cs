@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using Alerts.Campaigns;
 using Alerts.Fakes;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Alerts.StaffConsole;
@@ -10,17 +8,13 @@ namespace Alerts.StaffConsole;
 /// <summary>
 /// The staff console as staff meet it: Debian's Chromium against the app on a real loopback port, with
 /// Azurite, the loopback Bills API serving a recorded bill, and the outbox for sending. Every page is
-/// checked with axe (no serious or critical violation) and photographed at laptop and phone widths into
-/// artifacts/console-screenshots (docs/console.md shows them).
+/// checked with axe and photographed (<see cref="ConsoleBrowser.CheckAsync"/>).
 /// </summary>
 public sealed class ConsoleBrowserTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private FakeBillsApi _parliament = null!;
     private CampaignsTestApp _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private Uri _base = null!;
+    private ConsoleBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,19 +26,12 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
             app.UseKestrel(0);
             return app;
         });
-        _base = _app.Client.BaseAddress!;
-        Assert.True(File.Exists(Chromium), "Chromium is not installed: apt-get install chromium (.ci/run does this).");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        _browser = await ConsoleBrowser.LaunchAsync(_app.Client.BaseAddress!);
     }
 
     public async Task DisposeAsync()
     {
         await _browser.DisposeAsync();
-        _playwright.Dispose();
         await _app.DisposeAsync();
         await _parliament.DisposeAsync();
     }
@@ -209,59 +196,15 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Equal("draft", (await _app.Client.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/campaigns/{campaign}"))!["state"]!.GetValue<string>());
     }
 
-    private static IFormData FormWith(IPage page, params (string Name, string Value)[] fields)
-    {
-        IFormData form = page.APIRequest.CreateFormData();
-        foreach ((string name, string value) in fields)
-        {
-            form.Set(name, value);
-        }
+    private string Url(string path) => _browser.Url(path);
 
-        return form;
-    }
+    private Task<IPage> NewPageAsync() => _browser.NewPageAsync();
 
-    private string Url(string path) => new Uri(_base, path).ToString();
+    private static Task Nav(IPage page, string section) => ConsoleBrowser.Nav(page, section);
 
-    private async Task<IPage> NewPageAsync()
-    {
-        IBrowserContext context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Laptop, Locale = "en-GB" });
-        IPage page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        return page;
-    }
+    private static Task<string> Heading(IPage page) => ConsoleBrowser.Heading(page);
 
-    private static readonly ViewportSize Laptop = new() { Width = 1280, Height = 800 };
-    private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+    private static IFormData FormWith(IPage page, params (string Name, string Value)[] fields) => ConsoleBrowser.FormWith(page, fields);
 
-    private static Task Nav(IPage page, string section) =>
-        page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = section, Exact = true }).ClickAsync();
-
-    private static async Task<string> Heading(IPage page) => (await page.Locator("h1").InnerTextAsync()).Trim();
-
-    /// <summary>No serious or critical axe violation, and the page photographed at laptop and phone widths.</summary>
-    private static async Task CheckAsync(IPage page, string name)
-    {
-        // Not into the email preview: it is sandboxed without scripts (as it must be), so axe cannot run inside it.
-        AxeResult axe = await page.RunAxe(new AxeRunOptions { Iframes = false });
-        AxeResultItem[] serious = [.. axe.Violations.Where(v => v.Impact is "serious" or "critical")];
-        Assert.True(serious.Length == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
-
-        string folder = Path.Combine(RepositoryRoot(), "artifacts", "console-screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-laptop.png"), FullPage = true });
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-phone.png"), FullPage = true });
-        await page.SetViewportSizeAsync(Laptop.Width, Laptop.Height);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Alerts.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? AppContext.BaseDirectory;
-    }
+    private static Task CheckAsync(IPage page, string name) => ConsoleBrowser.CheckAsync(page, name);
 }
