@@ -16,6 +16,17 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExce
             return false;
         }
 
+        if (httpContext.Request.Path.StartsWithSegments("/console"))
+        {
+            long limit = httpContext.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? StaffRequestLimits.MaxBodyBytes;
+            await StaffConsole.ConsolePage.RefusedAsync(httpContext, badRequest.StatusCode,
+                badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Too large to take" : "The form could not be read",
+                badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? $"What you sent is larger than this page takes ({StaffRequestLimits.TooLarge(limit)}). For an import, split the file and import each part."
+                    : "Reload the page and try again.");
+            return true;
+        }
+
         string field = badRequest.InnerException is JsonException { Path: { Length: > 0 } path } ? JsonErrors.Field(path) : "body";
         string reason = badRequest.InnerException is JsonException json ? JsonErrors.Reason(json) : badRequest.Message;
         httpContext.Response.StatusCode = badRequest.StatusCode;

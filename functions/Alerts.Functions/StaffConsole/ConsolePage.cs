@@ -14,6 +14,19 @@ internal static class ConsolePage
     public static RedirectHttpResult After(string path, string? notice = null) =>
         TypedResults.Redirect(notice is null ? path : $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}notice={notice}");
 
+    /// <summary>
+    /// A console request the pipeline refused before its page saw it (a file too large, a body that cannot be
+    /// read), explained as a page: staff in a browser should not meet problem+json.
+    /// </summary>
+    public static Task RefusedAsync(HttpContext context, int status, string title, string detail) =>
+        Show<Pages.NotFoundPage>(new
+        {
+            Title = title,
+            User = context.User.Identity?.IsAuthenticated == true ? ConsoleUser.From(context.User) : null,
+            What = detail + " Nothing was changed.",
+            Back = context.Request.Path.Value ?? "/console",
+        }, status).ExecuteAsync(context);
+
     /// <summary>Splits a comma- or line-separated field into its trimmed, non-empty parts.</summary>
     public static IReadOnlyList<string> List(string? text) =>
         (text ?? string.Empty).Split([',', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

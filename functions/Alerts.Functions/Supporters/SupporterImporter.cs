@@ -33,6 +33,8 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
     {
         int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, keptWithdrawn = 0;
         var errors = new List<ImportRowError>();
+        var rejectedRows = new List<RejectedRow>();
+        IReadOnlyList<string>? columns = null;
         var warnings = new List<ImportRowError>();
         bool truncated = false;
 
@@ -54,13 +56,23 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
             }
         }
 
-        void Reject(IEnumerable<ImportRowError> rowErrors)
+        void Reject(ImportRow row, IEnumerable<ImportRowError> rowErrors)
         {
             Interlocked.Increment(ref rejected);
             Add(errors, rowErrors);
+            if (row.Cells is { } cells && row.Number > 1)
+            {
+                lock (rejectedRows)
+                {
+                    if (rejectedRows.Count < MaxReportedErrors)
+                    {
+                        rejectedRows.Add(new RejectedRow(row.Number, cells));
+                    }
+                }
+            }
         }
 
-        IAsyncEnumerable<ImportRow> rows = format == ImportFormat.Csv ? ReadCsvAsync(body, cancellationToken) : ReadJsonAsync(body, cancellationToken);
+        IAsyncEnumerable<ImportRow> rows = format == ImportFormat.Csv ? ReadCsvAsync(body, header => columns = header, cancellationToken) : ReadJsonAsync(body, cancellationToken);
         var lookups = new LookupOutage();
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (row, token) =>
@@ -68,7 +80,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                 Interlocked.Increment(ref read);
                 if (row.Errors.Count > 0)
                 {
-                    Reject(row.Errors);
+                    Reject(row, row.Errors);
                     return;
                 }
 
@@ -82,7 +94,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                     // One row that cannot be saved now (storage busy, a race lost three times) is reported and
                     // the import goes on: the same file imported again saves it and changes nothing else.
                     LogRowFailed(logger, ex, row.Number);
-                    Reject([new ImportRowError(row.Number, "row", "Not saved (" + (ex is Azure.RequestFailedException ? "storage was unavailable" : "an unexpected error")
+                    Reject(row, [new ImportRowError(row.Number, "row", "Not saved (" + (ex is Azure.RequestFailedException ? "storage was unavailable" : "an unexpected error")
                         + "). Import the file again to retry it; rows already saved stay as they are.")]);
                     return;
                 }
@@ -101,7 +113,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                     case SaveResult.Updated: Interlocked.Increment(ref updated); break;
                     case SaveResult.Unchanged: Interlocked.Increment(ref unchanged); break;
                     default:
-                        Reject(outcome.Errors.SelectMany(e => e.Value.Select(reason => new ImportRowError(row.Number, e.Key, reason))));
+                        Reject(row, outcome.Errors.SelectMany(e => e.Value.Select(reason => new ImportRowError(row.Number, e.Key, reason))));
                         break;
                 }
             });
@@ -109,14 +121,17 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         Comparison<ImportRowError> byRow = (a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : string.CompareOrdinal(a.Field, b.Field);
         errors.Sort(byRow);
         warnings.Sort(byRow);
+        rejectedRows.Sort((a, b) => a.Row.CompareTo(b.Row));
         LogImported(logger, dryRun, read, created, updated, unchanged, rejected);
-        return new ImportReport(dryRun, read, created, updated, unchanged, rejected, keptWithdrawn, errors, warnings, truncated);
+        return new ImportReport(dryRun, read, created, updated, unchanged, rejected, keptWithdrawn, errors, warnings, truncated,
+            columns, format == ImportFormat.Csv ? rejectedRows : null);
     }
 
     /// <summary>A row's warning that applies only if the saved supporter ends up without consent on the channel.</summary>
     private sealed record ChannelWarning(Channel Channel, ImportRowError Warning);
 
-    private sealed record ImportRow(int Number, SupporterInput? Input, IReadOnlyList<ImportRowError> Errors, IReadOnlyList<ChannelWarning> Warnings)
+    /// <summary>One row read, with its cells as the file had them (CSV), kept in case it is rejected.</summary>
+    private sealed record ImportRow(int Number, SupporterInput? Input, IReadOnlyList<ImportRowError> Errors, IReadOnlyList<ChannelWarning> Warnings, IReadOnlyList<string>? Cells = null)
     {
         public ImportRow(int number, SupporterInput? input, IReadOnlyList<ImportRowError> errors)
             : this(number, input, errors, [])
@@ -138,7 +153,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         _ => field,
     };
 
-    private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(Stream body, Action<IReadOnlyList<string>> header, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = new CsvReaderOptions
         {
@@ -150,6 +165,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         await using CsvReader csv = CsvReader.Create(body, options, leaveOpen: true);
         await csv.ReadHeaderAsync(cancellationToken);
         string[] headers = csv.Headers.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        header([.. csv.Headers]);
         string[] unknown = headers.Where(h => !CsvColumns.Contains(h)).ToArray();
         if (unknown.Length > 0 || headers.Length == 0)
         {
@@ -188,7 +204,7 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
                 EmailConsent = CsvConsent(number, "email", Field("email_consent"), Field("email_basis"), Field, rowErrors),
                 SmsConsent = CsvConsent(number, "sms", Field("sms_consent"), Field("sms_basis"), Field, rowErrors),
             };
-            yield return new ImportRow(number, input, rowErrors, rowWarnings);
+            yield return new ImportRow(number, input, rowErrors, rowWarnings, [.. Enumerable.Range(0, csv.FieldCount).Select(i => csv.GetString(i) ?? string.Empty)]);
         }
     }
 

@@ -248,4 +248,28 @@ public sealed class ConsoleStaffPagesTests : IAsyncDisposable
         await other.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         Assert.Contains("Approved", await other.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Import_OffersTheRejectedRowsAsTheFileHadThem_AndAnOversizedPostIsAPageNotProblemJson()
+    {
+        CampaignsTestApp app = await StartAsync();
+        IPage page = await _browser!.SignedInAsync(await app.App.CreateApiKeyAsync("read", "write", "send"));
+        string csv = "first_name,email,email_consent\nAda,ada@example.org,yes\n\"Cy, Jr\",not-an-email,yes\nDee,dee@example.org,perhaps\n";
+        await Nav(page, "Import");
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "people.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check or import" }).ClickAsync();
+
+        string href = (await page.GetByRole(AriaRole.Link, new() { Name = "Download the rejected rows as your file had them" }).GetAttributeAsync("href"))!;
+        string file = Uri.UnescapeDataString(href[(href.IndexOf(',', StringComparison.Ordinal) + 1)..]);
+        Assert.Equal("\"first_name\",\"email\",\"email_consent\"\n\"Cy, Jr\",\"not-an-email\",\"yes\"\n\"Dee\",\"dee@example.org\",\"perhaps\"\n", file);
+
+        // A form over the console's 1 MB limit is refused before anything reads it, with a page in words.
+        await Nav(page, "Segments");
+        string token = (await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value"))!;
+        IAPIResponse tooLarge = await page.APIRequest.PostAsync(_browser.Url("/console/segments"),
+            new() { Form = FormWith(page, ("__RequestVerificationToken", token), ("name", new string('x', 1_100_000))), MaxRedirects = 0 });
+        Assert.Equal(413, tooLarge.Status);
+        Assert.StartsWith("text/html", tooLarge.Headers["content-type"], StringComparison.Ordinal);
+        Assert.Contains("larger than this page takes (1 MB)", await tooLarge.TextAsync(), StringComparison.Ordinal);
+    }
 }

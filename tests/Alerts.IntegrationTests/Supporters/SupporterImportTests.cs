@@ -134,6 +134,16 @@ public sealed class SupporterImportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_Csv_ReturnsItsRejectedRowsAsTheFileHadThem_InOrder()
+    {
+        JsonObject report = await ImportAsync("Email,First_Name,email_consent\nbad,Ann,yes\nok@example.org,Bo,yes\n,Cat,maybe\n", "text/csv");
+
+        Assert.Equal(["Email", "First_Name", "email_consent"], report["columns"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal([(2, "bad,Ann,yes"), (4, ",Cat,maybe")],
+            report["rejectedRows"]!.AsArray().Select(r => (r!["row"]!.GetValue<int>(), string.Join(',', r["cells"]!.AsArray().Select(c => c!.GetValue<string>())))));
+    }
+
+    [Fact]
     public async Task Import_UnknownColumn_RejectsTheFileBeforeAnyRow()
     {
         JsonObject report = await ImportAsync("email,shoe_size\na@example.org,9\n", "text/csv");
