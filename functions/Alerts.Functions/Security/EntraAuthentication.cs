@@ -34,15 +34,29 @@ internal static class EntraAuthentication
             {
                 OnTokenValidated = context =>
                 {
-                    // App roles become the same scope claims an API key carries.
-                    var roles = context.Principal!.FindAll("roles").Select(r => r.Value).ToHashSet(StringComparer.Ordinal);
-                    var scopes = new[] { (entra.ReadRole, StaffScopes.Read), (entra.WriteRole, StaffScopes.Write), (entra.SendRole, StaffScopes.Send) }
-                        .Where(map => roles.Contains(map.Item1)).Select(map => new Claim(ApiKeyAuthenticationHandler.ScopeClaim, map.Item2));
-                    string who = context.Principal!.FindFirstValue("oid") ?? context.Principal.FindFirstValue("sub") ?? "entra";
-                    context.Principal.AddIdentity(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, "entra:" + who), .. scopes], SchemeName));
+                    context.Principal!.AddIdentity(new ClaimsIdentity(StaffClaims(context.Principal, entra), SchemeName));
                     return Task.CompletedTask;
                 },
             };
         });
+    }
+
+    /// <summary>
+    /// Who an Entra token names, as staff: <c>entra:{object id}</c>, their display name, and the scope claims an
+    /// API key carries for each app role they hold (the API's bearer tokens and the console's sign-in alike).
+    /// </summary>
+    public static IEnumerable<Claim> StaffClaims(ClaimsPrincipal token, EntraOptions entra)
+    {
+        var roles = token.FindAll("roles").Select(r => r.Value).ToHashSet(StringComparer.Ordinal);
+        string who = token.FindFirstValue("oid") ?? token.FindFirstValue("sub") ?? "entra";
+        yield return new Claim(ClaimTypes.NameIdentifier, "entra:" + who);
+        yield return new Claim(ClaimTypes.Name, token.FindFirstValue("name") ?? token.FindFirstValue("preferred_username") ?? "Entra user");
+        foreach ((string role, string scope) in new[] { (entra.ReadRole, StaffScopes.Read), (entra.WriteRole, StaffScopes.Write), (entra.SendRole, StaffScopes.Send) })
+        {
+            if (roles.Contains(role))
+            {
+                yield return new Claim(ApiKeyAuthenticationHandler.ScopeClaim, scope);
+            }
+        }
     }
 }

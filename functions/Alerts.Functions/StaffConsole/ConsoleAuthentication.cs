@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 namespace Alerts.StaffConsole;
 
 /// <summary>
-/// The console's session: a cookie, issued when a staff member signs in with a staff API key, carrying the
-/// key's id, name and scopes (never the key). Every request re-checks that the key is live, so revoking a
-/// key ends its sessions at once.
+/// The console's session: a cookie, issued when a staff member signs in with a staff API key (carrying the
+/// key's id, name and scopes, never the key) or with a Microsoft account (<see cref="ConsoleEntraSignIn"/>).
+/// Every request re-checks that a key is live, so revoking a key ends its sessions at once; an Entra
+/// session ends eight hours after sign-in.
 /// </summary>
 internal static class ConsoleAuthentication
 {
@@ -27,7 +28,12 @@ internal static class ConsoleAuthentication
                 OnValidatePrincipal = async context =>
                 {
                     ApiKeyStore keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>();
-                    if (context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier) is not { } id || !await keys.IsLiveAsync(id, context.HttpContext.RequestAborted))
+                    string? id = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+                    bool live = id?.StartsWith("entra:", StringComparison.Ordinal) == true
+                        ? context.Properties.IssuedUtc is { } issued
+                          && context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() - issued < ConsoleEntraSignIn.SessionLifetime
+                        : id is not null && await keys.IsLiveAsync(id, context.HttpContext.RequestAborted);
+                    if (!live)
                     {
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(SchemeName);

@@ -10,19 +10,30 @@ namespace Alerts.StaffConsole;
 /// </summary>
 internal sealed class ConsoleCookie : CookieBuilder
 {
-    public ConsoleCookie(string name)
+    /// <param name="name">The cookie's name.</param>
+    /// <param name="crossSite">
+    /// For the cookies of a Microsoft sign-in, which come back with Microsoft's cross-site form post: SameSite=None
+    /// (which browsers take only with Secure), or Lax on a local run, where the sign-in page is the same site.
+    /// </param>
+    public ConsoleCookie(string name, bool crossSite = false)
     {
         Name = name;
         Path = "/console";
         HttpOnly = true;
-        SameSite = SameSiteMode.Strict;
+        SameSite = crossSite ? SameSiteMode.None : SameSiteMode.Strict;
         SecurePolicy = CookieSecurePolicy.SameAsRequest; // decided per request below
     }
 
     public override CookieOptions Build(HttpContext context, DateTimeOffset expiresFrom)
     {
         CookieOptions options = base.Build(context, expiresFrom);
-        options.Secure = !IsLocalRun(context);
+        bool local = IsLocalRun(context);
+        options.Secure = !local;
+        if (local && options.SameSite == SameSiteMode.None)
+        {
+            options.SameSite = SameSiteMode.Lax;
+        }
+
         return options;
     }
 

@@ -17,7 +17,7 @@ internal static class ConsoleRegistration
     {
         builder.Services.AddRazorComponents();
         builder.Services.AddAntiforgery(antiforgery => antiforgery.Cookie = new ConsoleCookie("alerts-antiforgery"));
-        builder.Services.AddAuthentication().AddConsoleSession();
+        builder.Services.AddAuthentication().AddConsoleSession().AddConsoleEntra(builder.Configuration);
         return builder;
     }
 
