@@ -59,10 +59,12 @@ Alerts demo is running. Open $url/console and sign in with this staff key (also 
 
   $key
 
-Try: Bills (search "rating": a recorded bill), Import (any CSV, e.g. with a bad row), Segments (tag "rates"),
-Campaigns (draft, preview, test-send, approve, send; messages land in the campaign's outbox), and
-"How your MP voted" with the API (README): divisions are read every minute from the recorded Commons and
-Lords votes, and commons-1873 is proposed for the watched bill. The API takes the same key:
+Try: Bills (search "rating": a recorded bill), Supporters (tag "rates"), Import (any CSV, e.g. with a bad
+row), Segments (tag "rates"), Campaigns (draft, preview, test-send, approve, send; messages land in the
+campaign's outbox), and "How your MP voted": in Rules, a rule on "a division is recorded" for the watched
+bill; then in Divisions (read every minute from the recorded Commons and Lords votes) confirm commons-1873
+with what an aye and a no mean, and the rule drafts a follow-up telling each supporter how their MP voted.
+The API takes the same key:
 
   curl -H "X-Api-Key: $key" '$url/api/v1/divisions?state=proposed'
 
