@@ -23,12 +23,16 @@ internal static class ConsoleRegistration
 
     public static IEndpointRouteBuilder MapStaffConsole(this IEndpointRouteBuilder app)
     {
-        string css = ReadStyleSheet();
-        app.MapGet("/console/console.css", (HttpContext http) =>
+        // One style sheet, and one small script that only improves pages which work without it.
+        foreach ((string file, string type) in new[] { ("console.css", "text/css"), ("console.js", "text/javascript") })
         {
-            http.Response.Headers.CacheControl = "public, max-age=3600";
-            return Results.Text(css, "text/css; charset=utf-8");
-        }).ExcludeFromDescription().AllowAnonymous();
+            string text = ReadResource(file);
+            app.MapGet("/console/" + file, (HttpContext http) =>
+            {
+                http.Response.Headers.CacheControl = "public, max-age=3600";
+                return Results.Text(text, type + "; charset=utf-8");
+            }).ExcludeFromDescription().AllowAnonymous();
+        }
 
         // One scope per page, as in the staff API: read to look, write to change, send to approve and send.
         RouteGroupBuilder console = app.MapGroup("/console").ExcludeFromDescription()
@@ -63,10 +67,10 @@ internal static class ConsoleRegistration
         return app;
     }
 
-    private static string ReadStyleSheet()
+    private static string ReadResource(string name)
     {
-        using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("console.css")
-            ?? throw new InvalidOperationException("console.css is not embedded in the app.");
+        using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException(name + " is not embedded in the app.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

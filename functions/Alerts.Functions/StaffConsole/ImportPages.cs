@@ -3,6 +3,7 @@ using Alerts.Audit;
 using Alerts.StaffConsole.Pages;
 using Alerts.Supporters;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.StaffConsole;
 
@@ -14,11 +15,19 @@ internal static class ImportPages
         console.MapGet("/import", (HttpContext http) => ConsolePage.Show<ImportPage>(new { User = ConsoleUser.From(http.User) }));
         console.MapPost("/import", ImportAsync).WithName("ConsoleImportSupporters")
             .AllowsBodyOf(SupportersApi.MaxImportBytes).WithMetadata(new RequestSizeLimitAttribute(SupportersApi.MaxImportBytes));
+        console.MapGet("/import/{id}", JobAsync);
         return console;
     }
 
+    /// <summary>A background import: how far it has got, then its report.</summary>
+    private static async Task<IResult> JobAsync(string id, HttpContext http, ImportJobs jobs, CancellationToken cancellationToken) =>
+        await jobs.GetAsync(id, cancellationToken) is { } job
+            ? ConsolePage.Show<ImportPage>(new { User = ConsoleUser.From(http.User), Job = job })
+            : ConsolePage.Show<NotFoundPage>(new { User = ConsoleUser.From(http.User), What = "There is no such import.", Back = "/console/import" }, StatusCodes.Status404NotFound);
+
     private static async Task<IResult> ImportAsync(
-        IFormFile? file, [FromForm] string? mode, HttpContext http, SupporterImporter importer, CancellationToken cancellationToken)
+        IFormFile? file, [FromForm] string? mode, HttpContext http, SupporterImporter importer, ImportJobs jobs, IOptions<SupportersOptions> options,
+        CancellationToken cancellationToken)
     {
         var user = ConsoleUser.From(http.User);
         if (file is null || file.Length == 0)
@@ -28,6 +37,13 @@ internal static class ImportPages
 
         bool dryRun = mode != "import";
         await using Stream body = file.OpenReadStream();
+        if (file.Length > options.Value.BackgroundImportBytes)
+        {
+            // Too long to finish within one request behind Azure's front end: in the background, its progress shown.
+            string id = await jobs.StartAsync(body, Path.GetFileName(file.FileName), dryRun, Actors.Of(http.User), cancellationToken);
+            return TypedResults.Redirect($"/console/import/{id}");
+        }
+
         ImportReport report = await importer.ImportAsync(body, ImportFormat.Csv, dryRun, Actors.Of(http.User), cancellationToken);
         return ConsolePage.Show<ImportPage>(new { User = user, Report = report, FileName = Path.GetFileName(file.FileName) });
     }

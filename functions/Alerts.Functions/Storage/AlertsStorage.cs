@@ -11,7 +11,7 @@ internal sealed class AlertsStorage(TableServiceClient tables, QueueServiceClien
     public static readonly IReadOnlyList<string> TableNames =
     [
         Tables.WatchedBills, Tables.BillEvents, Tables.BillWatchState,
-        Tables.Supporters, Tables.SupporterLookup, Tables.Suppressions, Tables.Segments, Tables.LookupCache,
+        Tables.Supporters, Tables.SupporterLookup, Tables.Suppressions, Tables.Segments, Tables.LookupCache, Tables.ImportJobs, Tables.ImportFiles,
         Tables.Campaigns, Tables.CampaignBatches, Tables.Deliveries, Tables.DeliveryClaims, Tables.Outbox, Tables.AlertRules, Tables.WebhookReceipts, Tables.ApiKeys, Tables.AuditLog,
         Tables.Divisions,
         .. Enumerable.Range(0, Segments.SegmentIndex.Shards).Select(Tables.SegmentIndexShard),

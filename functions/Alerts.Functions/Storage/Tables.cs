@@ -14,6 +14,8 @@ internal static class Tables
     public const string Suppressions = "Suppressions";
     public const string Segments = "Segments";
     public const string LookupCache = "LookupCache";
+    public const string ImportJobs = "ImportJobs";
+    public const string ImportFiles = "ImportFiles";
     public const string Campaigns = "Campaigns";
     public const string CampaignBatches = "CampaignBatches";
     public const string Deliveries = "Deliveries";

@@ -29,9 +29,24 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         "obtained_directly", "opt_out_offered",
     ];
 
-    public async Task<ImportReport> ImportAsync(Stream body, ImportFormat format, bool dryRun, string actor, CancellationToken cancellationToken = default)
+    public async Task<ImportReport> ImportAsync(Stream body, ImportFormat format, bool dryRun, string actor, CancellationToken cancellationToken = default) =>
+        (await ImportRowsAsync(body, format, dryRun, actor, skip: 0, take: int.MaxValue, cancellationToken)).Report;
+
+    /// <summary>
+    /// Up to <paramref name="take"/> data rows of a CSV after the first <paramref name="skip"/> (row numbers in
+    /// the report stay the file's own): one run of a background import. True when the file has no more rows.
+    /// </summary>
+    public async Task<(ImportReport Report, bool Ended)> ImportSliceAsync(Stream csv, bool dryRun, string actor, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        (ImportReport report, bool ended) = await ImportRowsAsync(csv, ImportFormat.Csv, dryRun, actor, skip, take, cancellationToken);
+        return (report, ended);
+    }
+
+    private async Task<(ImportReport Report, bool Ended)> ImportRowsAsync(
+        Stream body, ImportFormat format, bool dryRun, string actor, int skip, int take, CancellationToken cancellationToken)
     {
         int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0, keptWithdrawn = 0;
+        bool ended = true;
         var errors = new List<ImportRowError>();
         var rejectedRows = new List<RejectedRow>();
         IReadOnlyList<string>? columns = null;
@@ -72,7 +87,8 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
             }
         }
 
-        IAsyncEnumerable<ImportRow> rows = format == ImportFormat.Csv ? ReadCsvAsync(body, header => columns = header, cancellationToken) : ReadJsonAsync(body, cancellationToken);
+        IAsyncEnumerable<ImportRow> all = format == ImportFormat.Csv ? ReadCsvAsync(body, header => columns = header, cancellationToken) : ReadJsonAsync(body, cancellationToken);
+        IAsyncEnumerable<ImportRow> rows = Slice(all, skip, take, more => ended = !more);
         var lookups = new LookupOutage();
         await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
             async (row, token) =>
@@ -123,8 +139,40 @@ internal sealed partial class SupporterImporter(SupporterDirectory directory, IL
         warnings.Sort(byRow);
         rejectedRows.Sort((a, b) => a.Row.CompareTo(b.Row));
         LogImported(logger, dryRun, read, created, updated, unchanged, rejected);
-        return new ImportReport(dryRun, read, created, updated, unchanged, rejected, keptWithdrawn, errors, warnings, truncated,
-            columns, format == ImportFormat.Csv ? rejectedRows : null);
+        return (new ImportReport(dryRun, read, created, updated, unchanged, rejected, keptWithdrawn, errors, warnings, truncated,
+            columns, format == ImportFormat.Csv ? rejectedRows : null), ended);
+    }
+
+    /// <summary>
+    /// Rows <paramref name="skip"/> to <paramref name="skip"/> + <paramref name="take"/> of the file (a header
+    /// refused whole is always passed on), telling <paramref name="more"/> whether any row was left after them.
+    /// </summary>
+    private static async IAsyncEnumerable<ImportRow> Slice(IAsyncEnumerable<ImportRow> rows, int skip, int take, Action<bool> more)
+    {
+        int seen = 0;
+        await foreach (ImportRow row in rows)
+        {
+            if (row.Input is null && row.Number == 1)
+            {
+                yield return row; // the header itself was refused: the file ends here
+                continue;
+            }
+
+            if (seen++ < skip)
+            {
+                continue;
+            }
+
+            if (seen > skip + take)
+            {
+                more(true);
+                yield break;
+            }
+
+            yield return row;
+        }
+
+        more(false);
     }
 
     /// <summary>A row's warning that applies only if the saved supporter ends up without consent on the channel.</summary>

@@ -24,6 +24,14 @@ public sealed class SupportersOptions
     /// <summary>How long a postcode's constituency and a constituency's MP are trusted before they are looked up again.</summary>
     public TimeSpan LookupCacheDuration { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>A console import of a file larger than this runs in the background, with its progress shown (smaller ones are answered at once).</summary>
+    [Range(0, long.MaxValue)]
+    public long BackgroundImportBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Rows a background import reads in one function run: each run well inside the host's ten-minute limit.</summary>
+    [Range(1, 1_000_000)]
+    public int ImportRowsPerRun { get; set; } = 20_000;
+
     internal byte[] HashKeyBytes() => Convert.FromBase64String(HashKey);
 }
 

@@ -26,6 +26,7 @@ internal static class SupportersRegistration
         builder.Services.AddSingleton<ConstituencyLookup>();
         builder.Services.AddSingleton<SupporterDirectory>();
         builder.Services.AddSingleton<SupporterImporter>();
+        builder.Services.AddSingleton<ImportJobs>();
         return builder;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Alerts.Dispatch;
 using Microsoft.Azure.Functions.Worker;
 
@@ -16,7 +15,7 @@ internal sealed partial class DispatchBatchFunction(CampaignPlanner planner, Bat
     [Function(Name)]
     public async Task RunAsync([QueueTrigger(DispatchQueue.QueueName, Connection = "AzureWebJobsStorage")] string message, FunctionContext context, CancellationToken cancellationToken)
     {
-        string summary = await HandleAsync(message, DequeueCount(context), cancellationToken);
+        string summary = await HandleAsync(message, QueueBinding.DequeueCount(context), cancellationToken);
         LogRun(logger, summary);
     }
 
@@ -33,13 +32,6 @@ internal sealed partial class DispatchBatchFunction(CampaignPlanner planner, Bat
         return $"Campaign {summary.CampaignId} batch {summary.BatchNo} {summary.Channel} (attempt {dequeueCount}): "
                + $"{summary.Sent} sent, {summary.Skipped} skipped, {summary.Failed} failed, {summary.Unknown} unknown.";
     }
-
-    /// <summary>The queue trigger's own count of deliveries, from its binding data (1 if the host sent none).</summary>
-    private static long DequeueCount(FunctionContext context) =>
-        context.BindingContext.BindingData.TryGetValue("DequeueCount", out object? value)
-        && long.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture)?.Trim('"'), NumberStyles.Integer, CultureInfo.InvariantCulture, out long count)
-            ? count
-            : 1;
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "DispatchBatch: {Summary}")]
     private static partial void LogRun(ILogger logger, string summary);

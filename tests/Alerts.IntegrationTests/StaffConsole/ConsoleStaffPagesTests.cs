@@ -35,11 +35,12 @@ public sealed class ConsoleStaffPagesTests : IAsyncDisposable
         }
     }
 
-    private async Task<CampaignsTestApp> StartAsync(bool secondApprover = false)
+    private async Task<CampaignsTestApp> StartAsync(bool secondApprover = false, Func<Infrastructure.AlertsAppFactory, Infrastructure.AlertsAppFactory>? configure = null)
     {
         _divisions = await DivisionsTestApp.StartAsync(app =>
         {
             app.UseKestrel(0);
+            app = configure?.Invoke(app) ?? app;
             return secondApprover ? app.WithSetting("Alerting:RequireSecondApprover", "true") : app;
         });
         _campaigns = _divisions.Campaigns;
@@ -271,5 +272,46 @@ public sealed class ConsoleStaffPagesTests : IAsyncDisposable
         Assert.Equal(413, tooLarge.Status);
         Assert.StartsWith("text/html", tooLarge.Headers["content-type"], StringComparison.Ordinal);
         Assert.Contains("larger than this page takes (1 MB)", await tooLarge.TextAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALargeImport_RunsInTheBackground_ShowsHowFarItHasGot_ThenItsReport_AndDeletesTheFile()
+    {
+        // Every file counts as large here, and each run reads two rows, so this one takes three runs.
+        CampaignsTestApp app = await StartAsync(configure: a => a.WithSetting("Supporters:BackgroundImportBytes", "100").WithSetting("Supporters:ImportRowsPerRun", "2"));
+        IPage page = await _browser!.SignedInAsync(await app.App.CreateApiKeyAsync("read", "write", "send"));
+        string csv = "email,first_name,tags,email_consent\n" + string.Join("\n",
+            "a1@example.org,A1,bulk,yes", "a2@example.org,A2,bulk,yes", "not-an-email,A3,bulk,yes", "a4@example.org,A4,bulk,yes", "a5@example.org,A5,bulk,yes") + "\n";
+        await Nav(page, "Import");
+        await page.GetByLabel("CSV file").SetInputFilesAsync(new FilePayload { Name = "big.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.GetByLabel("Import: save the good rows").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check or import" }).ClickAsync();
+
+        Assert.Contains("/console/import/", page.Url, StringComparison.Ordinal);
+        Assert.Contains("0 rows read so far", await page.Locator("#progress [role=status]").InnerTextAsync(), StringComparison.Ordinal);
+        await CheckAsync(page, "import-progress");
+        string id = page.Url.Split('/')[^1];
+        var stored = new Azure.Data.Tables.TableClient(app.App.StorageConnectionString, app.App.NamePrefix + "ImportFiles");
+        Assert.NotEmpty(await stored.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id).ToListAsync());
+
+        // The host runs the queue: one run, then the next it queued, until the file ends.
+        var queue = new Azure.Storage.Queues.QueueClient(app.App.StorageConnectionString, app.App.NamePrefix + "imports",
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        int runs = 0;
+        while ((await queue.ReceiveMessagesAsync(1)).Value is [var message])
+        {
+            Infrastructure.FunctionRun run = await app.App.InvokeAsync("ImportSupporters", message.MessageText, (int)message.DequeueCount);
+            Assert.True(run.Succeeded, run.Log);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            runs++;
+        }
+
+        // The page's script notices the import has ended and shows the report (without script: "Check again").
+        await page.Locator("h2#report").WaitForAsync(new() { Timeout = 20_000 });
+        Assert.Equal(3, runs);
+        Assert.Contains("5 rows read: 4 created", await page.Locator("#report ~ p[role=status]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(["4"], await page.Locator("#report ~ .table-scroll tbody tr td:first-child").AllInnerTextsAsync()); // the file's own row number
+        Assert.Empty(await stored.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id).ToListAsync()); // personal data not kept
+        Assert.Equal(200, (int)(await app.Client.PostAsJsonAsync("/api/v1/supporters/find", new { email = "a5@example.org" })).StatusCode);
     }
 }
