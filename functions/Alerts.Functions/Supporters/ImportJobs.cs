@@ -37,15 +37,24 @@ internal sealed partial class ImportJobs(AlertsStorage storage, SupporterImporte
     {
         string id = "i" + Guid.NewGuid().ToString("N")[..20];
         byte[] buffer = new byte[ChunkBytes];
-        for (int chunk = 0; ; chunk++)
+        try
         {
-            int filled = await csv.ReadAtLeastAsync(buffer, ChunkBytes, throwOnEndOfStream: false, cancellationToken);
-            if (filled == 0)
+            for (int chunk = 0; ; chunk++)
             {
-                break;
-            }
+                int filled = await csv.ReadAtLeastAsync(buffer, ChunkBytes, throwOnEndOfStream: false, cancellationToken);
+                if (filled == 0)
+                {
+                    break;
+                }
 
-            await _files.AddEntityAsync(new TableEntity(id, Chunk(chunk)) { ["Data"] = buffer[..filled] }, cancellationToken);
+                await _files.AddEntityAsync(new TableEntity(id, Chunk(chunk)) { ["Data"] = buffer[..filled] }, cancellationToken);
+            }
+        }
+        catch
+        {
+            // An upload cut short leaves no personal data behind.
+            await DeleteFileAsync(id, CancellationToken.None);
+            throw;
         }
 
         DateTimeOffset now = time.GetUtcNow();
