@@ -24,7 +24,7 @@ public sealed class FunctionTriggersTests
     public void Catalogue_HasEveryFunction_WithItsTrigger()
     {
         Assert.Equal(["EnrichPendingSupporters", "StartScheduledCampaigns", "WatchBills", "WatchDivisions"], FunctionTriggers.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(("DispatchBatch", "dispatch"), FunctionTriggers.Queues.Select(q => (q.Name, q.QueueName)).Single());
+        Assert.Equal([("DispatchBatch", "dispatch"), ("ImportSupporters", "imports")], FunctionTriggers.Queues.Select(q => (q.Name, q.QueueName)).Order());
         Assert.Equal(["Console", "Health", "StaffApi", "Unsubscribe", "Webhooks"], FunctionTriggers.Http.Select(h => h.Name).Order(StringComparer.Ordinal));
         Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Function, FunctionTriggers.Http.Single(h => h.Name == "StaffApi").AuthLevel);
         Assert.All(FunctionTriggers.Http.Where(h => h.Name != "StaffApi"), h => Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, h.AuthLevel));
