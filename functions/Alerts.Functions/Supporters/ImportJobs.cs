@@ -81,9 +81,16 @@ internal sealed partial class ImportJobs(AlertsStorage storage, SupporterImporte
     /// </summary>
     public async Task<string> RunAsync(string id, bool lastAttempt, CancellationToken cancellationToken = default)
     {
-        if (await GetAsync(id, cancellationToken) is not { State: ImportJobState.Queued or ImportJobState.Running } job)
+        if (await GetAsync(id, cancellationToken) is not { } job)
         {
             return $"Import {id}: nothing to do.";
+        }
+
+        if (job.State is ImportJobState.Done or ImportJobState.Failed)
+        {
+            // A run that ended the job and died before deleting the file comes back here: delete it now.
+            await DeleteFileAsync(id, cancellationToken);
+            return $"Import {id}: already ended.";
         }
 
         ImportReport slice;

@@ -45,6 +45,7 @@ internal static class SupportersApi
         api.MapPost("/supporters/find", FindAsync).WithName("FindSupporter");
         api.MapGet("/supporters", ListByTagAsync).WithName("ListSupportersByTag");
         api.MapPost("/supporters/import", ImportAsync).WithName("ImportSupporters").DisableAntiforgery().AllowsBodyOf(MaxImportBytes);
+        api.MapGet("/supporters/imports/{id}", GetImportAsync).WithName("GetSupporterImport");
         return api;
     }
 
@@ -151,8 +152,14 @@ internal static class SupportersApi
         return TypedResults.Ok(new SupporterPage(items, items.Count));
     }
 
-    private static async Task<Results<Ok<ImportReport>, ValidationProblem>> ImportAsync(
-        HttpRequest request, SupporterImporter importer, CancellationToken cancellationToken, bool dryRun = false)
+    /// <summary>
+    /// Imports the file and answers with its report; or, asked with <c>Prefer: respond-async</c> (RFC 7240),
+    /// stores a CSV and imports it in the background, answering 202 with where to follow it, as the console
+    /// does for a large file. A request behind Azure's front end ends after about four minutes, which a large
+    /// file outlasts.
+    /// </summary>
+    private static async Task<Results<Ok<ImportReport>, Accepted<ImportJobResponse>, ValidationProblem>> ImportAsync(
+        HttpRequest request, SupporterImporter importer, ImportJobs jobs, CancellationToken cancellationToken, bool dryRun = false)
     {
         string? mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         ImportFormat? format = mediaType switch
@@ -166,15 +173,51 @@ internal static class SupportersApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Content-Type"] = ["Send text/csv or application/json."] });
         }
 
+        string actor = Actors.Of(request.HttpContext.User);
+        if (PrefersAsync(request))
+        {
+            if (format != ImportFormat.Csv)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Content-Type"] = ["A background import takes text/csv."] });
+            }
+
+            string id = await jobs.StartAsync(request.Body, "import.csv", dryRun, actor, cancellationToken);
+            ImportJob job = (await jobs.GetAsync(id, cancellationToken))!;
+            request.HttpContext.Response.Headers["Preference-Applied"] = "respond-async";
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return TypedResults.Accepted($"/api/v1/supporters/imports/{id}", ImportJobResponse.From(job));
+        }
+
         try
         {
-            return TypedResults.Ok(await importer.ImportAsync(request.Body, format.Value, dryRun, Actors.Of(request.HttpContext.User), cancellationToken));
+            return TypedResults.Ok(await importer.ImportAsync(request.Body, format.Value, dryRun, actor, cancellationToken));
         }
         catch (System.Text.Json.JsonException ex)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The file is not a JSON array of supporters: " + Api.JsonErrors.Reason(ex)] });
         }
     }
+
+    /// <summary>A background import: how far it has got, then its report. Running, it says when to ask again.</summary>
+    private static async Task<Results<Ok<ImportJobResponse>, NotFound>> GetImportAsync(string id, HttpContext http, ImportJobs jobs, CancellationToken cancellationToken)
+    {
+        if (await jobs.GetAsync(id, cancellationToken) is not { } job)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (job.State is ImportJobState.Queued or ImportJobState.Running)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+
+        return TypedResults.Ok(ImportJobResponse.From(job));
+    }
+
+    /// <summary>Whether the Prefer header (a list of preferences, each perhaps with a value and parameters) asks for respond-async.</summary>
+    private static bool PrefersAsync(HttpRequest request) =>
+        request.Headers["Prefer"].SelectMany(h => (h ?? "").Split(','))
+            .Any(p => p.Split(';')[0].Split('=')[0].Trim().Equals("respond-async", StringComparison.OrdinalIgnoreCase));
 
     private static Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult> Map(SaveOutcome outcome) => outcome.Result switch
     {

@@ -79,6 +79,31 @@ public sealed class AlertsAppFactory : WebApplicationFactory<Program>
     public IReadOnlyList<string> ClientScopes { get; set; } = Alerts.Security.StaffScopes.All;
 
     /// <summary>
+    /// Runs the background import queue as the host would: each message in turn (a run queues the next),
+    /// until the queue is empty; a run that fails stops it with its log. Returns how many runs there were.
+    /// </summary>
+    internal async Task<int> RunImportsAsync()
+    {
+        var queue = new Azure.Storage.Queues.QueueClient(StorageConnectionString, NamePrefix + "imports",
+            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
+        await queue.CreateIfNotExistsAsync();
+        int runs = 0;
+        while ((await queue.ReceiveMessagesAsync(1)).Value is [var message])
+        {
+            FunctionRun run = await InvokeAsync("ImportSupporters", message.MessageText, (int)message.DequeueCount);
+            if (!run.Succeeded)
+            {
+                throw new InvalidOperationException(run.Log);
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            runs++;
+        }
+
+        return runs;
+    }
+
+    /// <summary>
     /// Runs a timer or queue function in this process, as the local trigger runner does (the standalone app has
     /// no invocation endpoints): a failure is reported, as the host would record it, rather than thrown. A
     /// cancelled run still throws, as a process that dies mid-run would leave its work.

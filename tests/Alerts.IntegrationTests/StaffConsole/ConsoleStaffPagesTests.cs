@@ -295,16 +295,7 @@ public sealed class ConsoleStaffPagesTests : IAsyncDisposable
         Assert.NotEmpty(await stored.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id).ToListAsync());
 
         // The host runs the queue: one run, then the next it queued, until the file ends.
-        var queue = new Azure.Storage.Queues.QueueClient(app.App.StorageConnectionString, app.App.NamePrefix + "imports",
-            new Azure.Storage.Queues.QueueClientOptions { MessageEncoding = Azure.Storage.Queues.QueueMessageEncoding.Base64 });
-        int runs = 0;
-        while ((await queue.ReceiveMessagesAsync(1)).Value is [var message])
-        {
-            Infrastructure.FunctionRun run = await app.App.InvokeAsync("ImportSupporters", message.MessageText, (int)message.DequeueCount);
-            Assert.True(run.Succeeded, run.Log);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-            runs++;
-        }
+        int runs = await app.App.RunImportsAsync();
 
         // The page's script notices the import has ended and shows the report (without script: "Check again").
         await page.Locator("h2#report").WaitForAsync(new() { Timeout = 20_000 });

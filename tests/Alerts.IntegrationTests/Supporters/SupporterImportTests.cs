@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -13,7 +14,8 @@ public sealed class SupporterImportTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _t = await SupportersTestApp.StartAsync();
+        // Background imports read three rows a run here, so a short file takes several runs.
+        _t = await SupportersTestApp.StartAsync(a => a.WithSetting("Supporters:ImportRowsPerRun", "3"));
         _t.Lookups.AddConstituency("CF24 3AA", "Cardiff East", 5001, "Jo Stevens");
         _t.Lookups.AddConstituency("M1 1AE", "Manchester Central", 5002, "Lucy Powell");
     }
@@ -159,5 +161,62 @@ public sealed class SupporterImportTests : IAsyncLifetime
             new StringContent("x", Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Import_PreferRespondAsync_RunsInTheBackground_ItsLocationShowsProgressThenTheReport()
+    {
+        string csv = "email,first_name,tags,email_consent\n" + string.Join("\n",
+            "b1@example.org,B1,bulk,yes", "b2@example.org,B2,bulk,yes", "not-an-email,B3,bulk,yes", "b4@example.org,B4,bulk,yes", "b5@example.org,B5,bulk,yes") + "\n";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/supporters/import") { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
+        request.Headers.Add("Prefer", "respond-async, wait=10");
+
+        HttpResponseMessage accepted = await _t.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal("respond-async", accepted.Headers.GetValues("Preference-Applied").Single());
+        Uri location = accepted.Headers.Location!;
+        Assert.StartsWith("/api/v1/supporters/imports/", location.OriginalString, StringComparison.Ordinal);
+        JsonObject queued = JsonNode.Parse(await accepted.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal(("queued", 0), (queued["state"]!.GetValue<string>(), queued["rowsRead"]!.GetValue<int>()));
+        HttpResponseMessage pending = await _t.Client.GetAsync(location);
+        Assert.Equal(TimeSpan.FromSeconds(5), pending.Headers.RetryAfter?.Delta);
+        Assert.Equal(404, (int)(await _t.Client.PostAsJsonAsync("/api/v1/supporters/find", new { email = "b1@example.org" })).StatusCode); // nothing yet
+
+        // The host runs the queue: one run, then the next it queued, until the file ends.
+        int runs = await _t.App.RunImportsAsync();
+
+        Assert.Equal(2, runs);
+        JsonObject done = JsonNode.Parse(await _t.Client.GetStringAsync(location))!.AsObject();
+        Assert.Equal(("done", 5), (done["state"]!.GetValue<string>(), done["rowsRead"]!.GetValue<int>()));
+        JsonObject report = done["report"]!.AsObject();
+        Assert.Equal((4, 1), (report["created"]!.GetValue<int>(), report["rejected"]!.GetValue<int>()));
+        Assert.Equal((4, "email"), (report["errors"]![0]!["row"]!.GetValue<int>(), report["errors"]![0]!["field"]!.GetValue<string>()));
+        Assert.Equal(200, (int)(await _t.Client.PostAsJsonAsync("/api/v1/supporters/find", new { email = "b5@example.org" })).StatusCode);
+
+        // The file, personal data, is gone; and a run that ended the job but died before deleting it is
+        // delivered again and deletes what it left.
+        string id = location.OriginalString.Split('/')[^1];
+        var files = new Azure.Data.Tables.TableClient(_t.App.StorageConnectionString, _t.App.NamePrefix + "ImportFiles");
+        Assert.Empty(await files.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id).ToListAsync());
+        await files.AddEntityAsync(new Azure.Data.Tables.TableEntity(id, "000000") { ["Data"] = Encoding.UTF8.GetBytes(csv) });
+        Infrastructure.FunctionRun again = await _t.App.InvokeAsync("ImportSupporters", id, 2);
+        Assert.True(again.Succeeded, again.Log);
+        Assert.Empty(await files.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == id).ToListAsync());
+        Assert.Equal(5, JsonNode.Parse(await _t.Client.GetStringAsync(location))!["rowsRead"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Import_PreferRespondAsync_TakesCsvOnly_AndAnUnknownImportIs404()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/supporters/import") { Content = new StringContent("[]", Encoding.UTF8, "application/json") };
+        request.Headers.Add("Prefer", "respond-async");
+
+        HttpResponseMessage response = await _t.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["A background import takes text/csv."], (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["Content-Type"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal(0, await _t.App.RunImportsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await _t.Client.GetAsync(new Uri("/api/v1/supporters/imports/i0000", UriKind.Relative))).StatusCode);
     }
 }
