@@ -11,6 +11,7 @@ namespace Alerts.Api;
 internal static class AppPipeline
 {
     public static IApplicationBuilder UseAlertsMiddleware(this IApplicationBuilder app) => app
+        .UseConsoleSecurityHeaders() // the console: its own script only, never framed
         .UseExceptionHandler()     // problem details, never a stack trace
         .UseStatusCodePages()
         .UseStaffRequestLimits()   // 413 for oversize bodies, 415 for an unreadable Content-Type

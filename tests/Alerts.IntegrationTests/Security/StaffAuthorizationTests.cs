@@ -146,10 +146,27 @@ public sealed class StaffAuthorizationTests : IAsyncLifetime
     public async Task AnonymousEndpoints_StayOpen()
     {
         Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/api/health", UriKind.Relative))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _anonymous.GetAsync(new Uri("/console/sign-in", UriKind.Relative))).StatusCode);
+        HttpResponseMessage signIn = await _anonymous.GetAsync(new Uri("/console/sign-in", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         HttpResponseMessage root = await _anonymous.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Redirect, root.StatusCode); // the root is the console's front door
         Assert.Equal("/console", root.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task ConsoleResponses_MayNotBeFramed_AndRunOnlyTheConsolesOwnScript()
+    {
+        // A page, a refusal before any page (an anonymous request for a signed-in page) and the script itself.
+        foreach (string path in new[] { "/console/sign-in", "/console/campaigns", "/console/console.js" })
+        {
+            HttpResponseMessage response = await _anonymous.GetAsync(new Uri(path, UriKind.Relative));
+            string policy = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+            Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+
+        Assert.False((await _anonymous.GetAsync(new Uri("/api/health", UriKind.Relative))).Headers.Contains("Content-Security-Policy"));
     }
 
     private static HttpRequestMessage Request(string method, string path, string? key)

@@ -43,6 +43,9 @@ internal sealed class ConsoleBrowser : IAsyncDisposable
         _playwright.Dispose();
     }
 
+    /// <summary>What the console's Content-Security-Policy refused on any page, for <see cref="CheckAsync"/>.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<string> PolicyRefusals = new();
+
     public string Url(string path) => new Uri(_base, path).ToString();
 
     public async Task<IPage> NewPageAsync()
@@ -50,6 +53,14 @@ internal sealed class ConsoleBrowser : IAsyncDisposable
         IBrowserContext context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = Laptop, Locale = "en-GB" });
         IPage page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        // The console's Content-Security-Policy must not stop anything its pages do: Chromium reports each refusal.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                PolicyRefusals.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
         return page;
     }
 
@@ -80,13 +91,18 @@ internal sealed class ConsoleBrowser : IAsyncDisposable
         return form;
     }
 
-    /// <summary>No serious or critical axe violation, and the page photographed at laptop and phone widths.</summary>
+    /// <summary>
+    /// No serious or critical axe violation, nothing refused by the console's Content-Security-Policy, and the
+    /// page photographed at laptop and phone widths.
+    /// </summary>
     public static async Task CheckAsync(IPage page, string name)
     {
+
         // Not into the email preview: it is sandboxed without scripts (as it must be), so axe cannot run inside it.
         AxeResult axe = await page.RunAxe(new AxeRunOptions { Iframes = false });
         AxeResultItem[] serious = [.. axe.Violations.Where(v => v.Impact is "serious" or "critical")];
         Assert.True(serious.Length == 0, $"{name}: " + string.Join("; ", serious.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+        Assert.Empty(PolicyRefusals);
 
         string folder = Path.Combine(RepoPaths.Root, "artifacts", "console-screenshots");
         Directory.CreateDirectory(folder);
