@@ -125,6 +125,7 @@ public sealed class ConsoleBrowserTests : IAsyncLifetime
         Assert.Contains("Approved", await page.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
         string campaignUrl = page.Url.Split('?')[0];
         await page.GetByRole(AriaRole.Button, new() { Name = "Send now" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("notice=sending"));
         Assert.Contains("Sending has started", await page.Locator(".notice").InnerTextAsync(), StringComparison.Ordinal);
 
         Assert.Equal(0, await _app.PumpAsync()); // the dispatch queue, drained as the host would

@@ -210,6 +210,7 @@ public sealed class ConsoleStaffPagesTests : IAsyncDisposable
 
         // Send now after all; then the report has outcomes over time and each recipient can be looked up.
         await page.GetByRole(AriaRole.Button, new() { Name = "Send now" }).ClickAsync();
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("notice=sending")); // the post's answer is in before the page is reloaded
         Assert.Equal(0, await app.PumpAsync());
         await page.ReloadAsync();
         Assert.Equal("Completed", await page.Locator("dl.facts .state").InnerTextAsync());
