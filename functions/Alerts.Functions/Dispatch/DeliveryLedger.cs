@@ -55,6 +55,20 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
     private const string ClosedClaim = "closed";
 
     /// <summary>
+    /// Later news outranks earlier: a delivery report settles an unknown; a bounce outranks a delivery. A row
+    /// is only ever moved up this order, whoever writes it and in whatever order the news arrives.
+    /// </summary>
+    public static int Rank(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Sending or DeliveryStatus.Deferred => 0,
+        DeliveryStatus.Unknown => 1,
+        DeliveryStatus.Sent => 2,
+        DeliveryStatus.Delivered => 3,
+        DeliveryStatus.Bounced or DeliveryStatus.Failed => 4,
+        _ => 5, // suppressed rows were never sent
+    };
+
+    /// <summary>
     /// Claims the one call that sends a batch part to many recipients, listing them. False if the part was
     /// claimed before (a crash, or the same message twice): the caller must not send them again.
     /// </summary>
@@ -104,8 +118,10 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
 
     /// <summary>
     /// Writes the outcome of a claimed call for each recipient, a hundred to a transaction. The claim makes
-    /// these rows this call's to write: one found already (recorded unknown by a check that thought the
-    /// call interrupted) is overwritten with what really happened.
+    /// these rows this call's to write: one found already is overwritten with what really happened if it
+    /// says less (recorded unknown by a check that thought the call interrupted), and otherwise keeps its
+    /// status (the provider's report of a delivery or bounce that arrived before this call's answer was
+    /// recorded) and takes the call's other fields.
     /// </summary>
     public async Task RecordCallAsync(
         string campaignId, Channel channel, int batchNo, IReadOnlyList<(string SupporterId, DeliveryStatus Status, string? ProviderId, string? ErrorCode)> outcomes,
@@ -141,11 +157,62 @@ internal sealed class DeliveryLedger(AlertsStorage storage)
                     {
                         if (overwrite)
                         {
-                            await _deliveries.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                            await MergeOverAsync(row, cancellationToken);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Merges a call's outcome into the row found in its place, never moving the row's status down.</summary>
+    private async Task MergeOverAsync(TableEntity outcome, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            TableEntity existing = (await _deliveries.GetEntityAsync<TableEntity>(outcome.PartitionKey, outcome.RowKey, cancellationToken: cancellationToken)).Value;
+            var merged = new TableEntity(outcome);
+            if (Rank(Enum.Parse<DeliveryStatus>(existing.GetString("Status")!)) > Rank(Enum.Parse<DeliveryStatus>(outcome.GetString("Status")!)))
+            {
+                merged.Remove("Status");
+                merged.Remove("ErrorCode");
+            }
+
+            try
+            {
+                await _deliveries.UpdateEntityAsync(merged, existing.ETag, TableUpdateMode.Merge, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412 && attempt < 5)
+            {
+                // A provider report landed meanwhile: read it and merge again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// A provider's report for a recipient whose row is not written yet: its call's answer is still being
+    /// recorded, or the run making the call died before recording it. The report is the row until the call's
+    /// outcome joins it (<see cref="RecordCallAsync"/> keeps the higher status; a check for an interrupted
+    /// call leaves it be), so it is not lost and the recipient is not later taken for unknown. False if a
+    /// row appeared first: the caller advances that one.
+    /// </summary>
+    public async Task<bool> TryAddReportedAsync(string campaignId, Channel channel, string supporterId, DeliveryStatus status, string? errorCode, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _deliveries.AddEntityAsync(new TableEntity(campaignId, Key(channel, supporterId))
+            {
+                ["Status"] = status.ToString(),
+                ["ErrorCode"] = errorCode,
+                ["UpdatedAt"] = now,
+            }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Alerts.Campaigns;
 using Alerts.Dispatch;
 using Alerts.Storage;
 using Alerts.Supporters;
@@ -12,7 +13,8 @@ namespace Alerts.Webhooks;
 /// backwards, so duplicates and out-of-order callbacks change nothing), and opt-outs and hard failures
 /// to the suppression list.
 /// </summary>
-internal sealed partial class ProviderEvents(DeliveryLedger ledger, OptOuts optOuts, AlertsStorage storage, TimeProvider time, ILogger<ProviderEvents> logger)
+internal sealed partial class ProviderEvents(
+    DeliveryLedger ledger, CampaignStore campaigns, OptOuts optOuts, AlertsStorage storage, TimeProvider time, ILogger<ProviderEvents> logger)
 {
     private static readonly string[] StopWords = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"];
     private static readonly string[] StartWords = ["START", "YES", "UNSTOP"];
@@ -121,12 +123,35 @@ internal sealed partial class ProviderEvents(DeliveryLedger ledger, OptOuts optO
 
     private async Task<int> AdvanceAsync((string CampaignId, Channel Channel, string SupporterId)? id, DeliveryStatus next, string? errorCode, CancellationToken cancellationToken)
     {
-        if (id is not { } d || await ledger.GetAsync(d.CampaignId, d.Channel, d.SupporterId, cancellationToken) is not { } delivery)
+        if (id is not { } d)
         {
             return 0;
         }
 
-        if (Rank(next) <= Rank(delivery.Status))
+        if (await ledger.GetAsync(d.CampaignId, d.Channel, d.SupporterId, cancellationToken) is not { } delivery)
+        {
+            // Sooner than the call's answer was recorded (or the run recording it died): the report becomes
+            // the row, for one of our campaigns. Otherwise someone else's row came first: advance that.
+            if (await campaigns.GetAsync(d.CampaignId, cancellationToken) is null)
+            {
+                return 0;
+            }
+
+            if (await ledger.TryAddReportedAsync(d.CampaignId, d.Channel, d.SupporterId, next, errorCode, time.GetUtcNow(), cancellationToken))
+            {
+                LogReportedFirst(logger, d.CampaignId, d.Channel, d.SupporterId, next);
+                return 1;
+            }
+
+            if (await ledger.GetAsync(d.CampaignId, d.Channel, d.SupporterId, cancellationToken) is not { } appeared)
+            {
+                return 0;
+            }
+
+            delivery = appeared;
+        }
+
+        if (DeliveryLedger.Rank(next) <= DeliveryLedger.Rank(delivery.Status))
         {
             return 0; // a duplicate, or older news than we have
         }
@@ -140,20 +165,13 @@ internal sealed partial class ProviderEvents(DeliveryLedger ledger, OptOuts optO
         return updated ? 1 : 0;
     }
 
-    /// <summary>Later news outranks earlier: a delivery report settles an unknown; a bounce outranks a delivery.</summary>
-    private static int Rank(DeliveryStatus status) => status switch
-    {
-        DeliveryStatus.Sending or DeliveryStatus.Deferred => 0,
-        DeliveryStatus.Unknown => 1,
-        DeliveryStatus.Sent => 2,
-        DeliveryStatus.Delivered => 3,
-        DeliveryStatus.Bounced or DeliveryStatus.Failed => 4,
-        _ => 5, // suppressed rows were never sent
-    };
-
     private static string? Text(JsonElement e, string property) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(property, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "Delivery {DeliveryId} was unknown; the provider reports {Status}")]
     private static partial void LogReconciled(ILogger logger, string deliveryId, DeliveryStatus status);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Information,
+        Message = "Campaign {CampaignId}, {Channel} to supporter {SupporterId}: the provider reports {Status} before the call's outcome was recorded")]
+    private static partial void LogReportedFirst(ILogger logger, string campaignId, Channel channel, string supporterId, DeliveryStatus status);
 }

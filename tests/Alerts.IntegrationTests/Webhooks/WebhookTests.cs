@@ -15,7 +15,9 @@ public sealed class WebhookTests : IAsyncLifetime
     private CampaignsTestApp _t = null!;
 
     public async Task InitializeAsync() =>
-        _t = await CampaignsTestApp.StartAsync(providers: true, app => app.WithSetting("Webhooks:SendGridPublicKey", Convert.ToBase64String(_sendGridKey.ExportSubjectPublicKeyInfo())));
+        _t = await CampaignsTestApp.StartAsync(providers: true, app => app
+            .WithSetting("Webhooks:SendGridPublicKey", Convert.ToBase64String(_sendGridKey.ExportSubjectPublicKeyInfo()))
+            .WithSetting("SendGrid:RequestTimeout", "00:00:30")); // SendGrid may take its time to answer here: reports can come first
 
     public async Task DisposeAsync()
     {
@@ -93,6 +95,33 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(2, await NextCampaignRecipientsAsync(segment, "email"));
         JsonObject s1 = await _t.PostAsync("/api/v1/supporters/find", new { email = "s1@example.org" });
         Assert.Equal("withdrawn", s1["emailConsent"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task SendGridEventsArrivingBeforeTheCallsAnswerIsRecorded_AreKept_AndNotOverwrittenBySent()
+    {
+        await _t.ImportAsync(Enumerable.Range(0, 4).Select(i => $"s{i}@example.org,,P{i},asylum,yes,no"));
+        string segment = await _t.CreateSegmentAsync(new { name = "All", tagsAny = new[] { "asylum" } });
+        string campaign = await _t.CreateApprovedCampaignAsync(segment, ["email"]);
+        _t.SendGrid!.Then(new FakeReply(202, Processed: true, Delay: TimeSpan.FromSeconds(5))); // SendGrid reports before it answers
+
+        await _t.PostAsync($"/api/v1/campaigns/{campaign}/send", new { });
+        Task<int> pump = _t.PumpAsync();
+        while (_t.SendGrid.Delivered.Count < 4)
+        {
+            await Task.Delay(20);
+        }
+
+        string json = EventsJson(campaign, ("s0@example.org", "delivered"), ("s1@example.org", "bounce"));
+        Assert.Equal(HttpStatusCode.OK, (await PostSendGridAsync(json)).StatusCode);
+        Assert.False(pump.IsCompleted); // the call's answer is not in yet
+        Assert.Equal(0, await pump);
+
+        JsonObject email = (await _t.ReportAsync(campaign))["channels"]!["email"]!["byStatus"]!.AsObject();
+        Assert.Equal((2, 1, 1, 0), (email["sent"]!.GetValue<int>(), email["delivered"]!.GetValue<int>(), email["bounced"]!.GetValue<int>(), email["unknown"]!.GetValue<int>()));
+        Assert.Equal(4, _t.SendGrid.Delivered.Count);
+        Assert.Equal(HttpStatusCode.OK, (await PostSendGridAsync(json)).StatusCode); // the same report again changes nothing
+        Assert.Equal(email.ToJsonString(), (await _t.ReportAsync(campaign))["channels"]!["email"]!["byStatus"]!.ToJsonString());
     }
 
     [Fact]
