@@ -40,8 +40,8 @@ internal static class ImportPages
         if (file.Length > options.Value.BackgroundImportBytes)
         {
             // Too long to finish within one request behind Azure's front end: in the background, its progress shown.
-            string id = await jobs.StartAsync(body, Path.GetFileName(file.FileName), dryRun, Actors.Of(http.User), cancellationToken);
-            return TypedResults.Redirect($"/console/import/{id}");
+            ImportJob job = await jobs.StartAsync(body, Path.GetFileName(file.FileName), dryRun, Actors.Of(http.User), cancellationToken);
+            return TypedResults.Redirect($"/console/import/{job.Id}");
         }
 
         ImportReport report = await importer.ImportAsync(body, ImportFormat.Csv, dryRun, Actors.Of(http.User), cancellationToken);

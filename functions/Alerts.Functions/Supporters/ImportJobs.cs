@@ -32,8 +32,8 @@ internal sealed partial class ImportJobs(AlertsStorage storage, SupporterImporte
 
     public QueueClient Queue => storage.Queue(QueueName);
 
-    /// <summary>Stores the file, records the job, and queues its first run. Returns the job's id.</summary>
-    public async Task<string> StartAsync(Stream csv, string fileName, bool dryRun, string actor, CancellationToken cancellationToken = default)
+    /// <summary>Stores the file, records the job, and queues its first run. Returns the job as recorded.</summary>
+    public async Task<ImportJob> StartAsync(Stream csv, string fileName, bool dryRun, string actor, CancellationToken cancellationToken = default)
     {
         string id = "i" + Guid.NewGuid().ToString("N")[..20];
         byte[] buffer = new byte[ChunkBytes];
@@ -58,9 +58,10 @@ internal sealed partial class ImportJobs(AlertsStorage storage, SupporterImporte
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        await _jobs.AddEntityAsync(ToEntity(new ImportJob(id, ImportJobState.Queued, dryRun, fileName, actor, 0, null, now, now, null, default)), cancellationToken);
+        var job = new ImportJob(id, ImportJobState.Queued, dryRun, fileName, actor, 0, null, now, now, null, default);
+        Response added = await _jobs.AddEntityAsync(ToEntity(job), cancellationToken);
         await Queue.SendMessageAsync(id, cancellationToken: cancellationToken);
-        return id;
+        return job with { ETag = added.Headers.ETag ?? default };
     }
 
     public async Task<ImportJob?> GetAsync(string id, CancellationToken cancellationToken = default)

@@ -181,11 +181,10 @@ internal static class SupportersApi
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Content-Type"] = ["A background import takes text/csv."] });
             }
 
-            string id = await jobs.StartAsync(request.Body, "import.csv", dryRun, actor, cancellationToken);
-            ImportJob job = (await jobs.GetAsync(id, cancellationToken))!;
+            ImportJob job = await jobs.StartAsync(request.Body, "import.csv", dryRun, actor, cancellationToken);
             request.HttpContext.Response.Headers["Preference-Applied"] = "respond-async";
             request.HttpContext.Response.Headers.RetryAfter = "5";
-            return TypedResults.Accepted($"/api/v1/supporters/imports/{id}", ImportJobResponse.From(job));
+            return TypedResults.Accepted($"/api/v1/supporters/imports/{job.Id}", ImportJobResponse.From(job));
         }
 
         try
