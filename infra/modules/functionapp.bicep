@@ -69,6 +69,7 @@ var baseSettings = [
   { name: 'WatchDivisions__Schedule', value: appDefaults.WatchDivisions.Schedule }
   { name: 'StartScheduledCampaigns__Schedule', value: appDefaults.StartScheduledCampaigns.Schedule }
   { name: 'EnrichPendingSupporters__Schedule', value: appDefaults.EnrichPendingSupporters.Schedule }
+  { name: 'SweepImports__Schedule', value: appDefaults.SweepImports.Schedule }
   // A .NET 10 worker on Flex can crash when started from a placeholder (worker #3335): start it cold.
   { name: 'WEBSITE_USE_PLACEHOLDER_DOTNETISOLATED', value: '0' }
   // Secrets: Key Vault references only; the values are set in the vault (docs/deploy.md).

@@ -104,7 +104,7 @@ internal sealed partial class ImportJobs(AlertsStorage storage, SupporterImporte
         catch (Exception ex) when (lastAttempt && ex is not OperationCanceledException)
         {
             LogFailed(logger, ex, id);
-            await TryReplaceAsync(job with { State = ImportJobState.Failed, Error = "The import stopped and could not go on. Rows imported before it stopped are saved; import the file again for the rest.", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+            await TryReplaceAsync(job with { State = ImportJobState.Failed, Error = StoppedError, UpdatedAt = time.GetUtcNow() }, cancellationToken);
             await DeleteFileAsync(id, cancellationToken);
             throw;
         }
@@ -132,6 +132,78 @@ internal sealed partial class ImportJobs(AlertsStorage storage, SupporterImporte
         }
 
         return $"Import {id}: {next.RowsDone} rows read{(ended ? ", done" : ", more to come")}.";
+    }
+
+    /// <summary>
+    /// What imports keep is kept no longer than it is needed. An ended job's row goes a week after it ended
+    /// (its report holds the rejected rows as the file had them: personal data, kept so staff can fix and
+    /// import them again). A job that has not moved for a day lost its run (the upload's request died between
+    /// storing the file and queueing the run) and is marked failed. A stored file with no job still under
+    /// way, from an upload that died part way, is deleted once a day old (an upload in progress is younger).
+    /// </summary>
+    public async Task<string> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        int forgotten = 0, stopped = 0, files = 0;
+        var underWay = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (TableEntity row in _jobs.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: cancellationToken))
+        {
+            ImportJob job = FromEntity(row);
+            if (job.State is ImportJobState.Done or ImportJobState.Failed)
+            {
+                if (now - job.UpdatedAt >= EndedJobsKeptFor && await TryDeleteAsync(job, cancellationToken))
+                {
+                    forgotten++;
+                }
+            }
+            else if (now - job.UpdatedAt < StalledAfter)
+            {
+                underWay.Add(job.Id);
+            }
+            else if (await TryReplaceAsync(job with { State = ImportJobState.Failed, Error = StoppedError, UpdatedAt = now }, cancellationToken))
+            {
+                stopped++;
+            }
+        }
+
+        var leftBehind = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (TableEntity slice in _files.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey", "Timestamp"], cancellationToken: cancellationToken))
+        {
+            if (!underWay.Contains(slice.PartitionKey) && slice.Timestamp is { } stored && now - stored >= StalledAfter)
+            {
+                leftBehind.Add(slice.PartitionKey);
+            }
+        }
+
+        foreach (string id in leftBehind)
+        {
+            await DeleteFileAsync(id, cancellationToken);
+            files++;
+        }
+
+        return $"{forgotten} ended imports forgotten, {stopped} stalled imports marked failed, {files} stored files deleted.";
+    }
+
+    /// <summary>Long enough to come back for the report and its rejected rows; short enough not to keep them.</summary>
+    public static readonly TimeSpan EndedJobsKeptFor = TimeSpan.FromDays(7);
+
+    /// <summary>A run lasts minutes and the queue retries within minutes: a day without a change is a lost run.</summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromDays(1);
+
+    private const string StoppedError = "The import stopped and could not go on. Rows imported before it stopped are saved; import the file again for the rest.";
+
+    private async Task<bool> TryDeleteAsync(ImportJob job, CancellationToken cancellationToken)
+    {
+        await DeleteFileAsync(job.Id, cancellationToken);
+        try
+        {
+            await _jobs.DeleteEntityAsync(Partition, job.Id, job.ETag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
     }
 
     /// <summary>Adds one run's report to the job's: counts added, lists kept in row order up to what one report holds.</summary>

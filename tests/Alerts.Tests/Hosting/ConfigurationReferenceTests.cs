@@ -11,7 +11,7 @@ public sealed partial class ConfigurationReferenceTests
     // Settings read outside an options class, each for a reason given in its row.
     private static readonly string[] NotInOptionsClasses =
     [
-        "Triggers__RunLocally", "WatchBills__Schedule", "WatchDivisions__Schedule", "StartScheduledCampaigns__Schedule", "EnrichPendingSupporters__Schedule",
+        "Triggers__RunLocally", "WatchBills__Schedule", "WatchDivisions__Schedule", "StartScheduledCampaigns__Schedule", "EnrichPendingSupporters__Schedule", "SweepImports__Schedule",
         "APPLICATIONINSIGHTS_CONNECTION_STRING", "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "AZURE_CLIENT_ID",
     ];
 

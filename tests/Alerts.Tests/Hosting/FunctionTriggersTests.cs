@@ -23,7 +23,7 @@ public sealed class FunctionTriggersTests
     [Fact]
     public void Catalogue_HasEveryFunction_WithItsTrigger()
     {
-        Assert.Equal(["EnrichPendingSupporters", "StartScheduledCampaigns", "WatchBills", "WatchDivisions"], FunctionTriggers.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["EnrichPendingSupporters", "StartScheduledCampaigns", "SweepImports", "WatchBills", "WatchDivisions"], FunctionTriggers.Timers.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal([("DispatchBatch", "dispatch"), ("ImportSupporters", "imports")], FunctionTriggers.Queues.Select(q => (q.Name, q.QueueName)).Order());
         Assert.Equal(["Console", "Health", "StaffApi", "Unsubscribe", "Webhooks"], FunctionTriggers.Http.Select(h => h.Name).Order(StringComparer.Ordinal));
         Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Function, FunctionTriggers.Http.Single(h => h.Name == "StaffApi").AuthLevel);
