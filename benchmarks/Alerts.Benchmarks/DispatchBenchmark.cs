@@ -12,9 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Benchmarks;
 
-/// <summary>One size's figures, as a table row, and whether they meet the goals in docs/benchmark.md.</summary>
-internal sealed record DispatchResult(string Row, bool MeetsGoals);
-
 /// <summary>
 /// Seeds N supporters into Azurite, reads their segment once (the floor), runs a real email campaign
 /// through planning, the dispatch queue and DispatchBatch against the loopback SendGrid, and runs a naive
@@ -32,7 +29,7 @@ internal static class DispatchBenchmark
         "| N | seed (s) | read segment: floor (s) | campaign (s) | campaign ÷ floor | recipients/s | SendGrid requests | ceil(N/1000) | peak managed heap (MB) | live heap growth (MB) | baseline (s) | baseline / campaign |\n"
         + "|---|---|---|---|---|---|---|---|---|---|---|---|";
 
-    public static async Task<DispatchResult> RunAsync(int n)
+    public static async Task<BenchmarkRow> RunAsync(int n)
     {
         await using FakeSendGrid sendGrid = await FakeSendGrid.StartAsync();
         sendGrid.Latency = ProviderLatency;
@@ -98,7 +95,7 @@ internal static class DispatchBenchmark
 
         double ratio = run.Elapsed / floor.Elapsed;
         int expectedRequests = (n + 999) / 1000;
-        return new DispatchResult(string.Create(CultureInfo.InvariantCulture,
+        return new BenchmarkRow(string.Create(CultureInfo.InvariantCulture,
             $"| {n:N0} | {seed.Elapsed.TotalSeconds:F1} | {floor.Elapsed.TotalSeconds:F2} | {run.Elapsed.TotalSeconds:F1} | {ratio:F1} | {n / run.Elapsed.TotalSeconds:N0} | {campaignRequests} | {expectedRequests} | {heap.PeakMegabytes} | {liveGrowthMb} | {baseline.Elapsed.TotalSeconds:F1} | {baseline.Elapsed / run.Elapsed:F1}× |"),
             ratio <= 3 && campaignRequests == expectedRequests);
     }

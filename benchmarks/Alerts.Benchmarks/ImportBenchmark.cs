@@ -8,9 +8,6 @@ using Alerts.Infrastructure;
 
 namespace Alerts.Benchmarks;
 
-/// <summary>The import's figures, as a table row, and whether they meet the goal in docs/benchmark.md.</summary>
-internal sealed record ImportResult(string Row, bool MeetsGoals);
-
 /// <summary>
 /// Imports a generated CSV of new supporters (email, name, a tag, email consent with its source and date;
 /// no postcodes, whose look-ups are a service's time, not ours) through the staff API, streamed both ways,
@@ -22,7 +19,7 @@ internal static class ImportBenchmark
         "| rows | time (s) | rows/s | created | peak managed heap (MB) | live heap growth (MB) |\n"
         + "|---|---|---|---|---|---|";
 
-    public static async Task<ImportResult> RunAsync(int rows)
+    public static async Task<BenchmarkRow> RunAsync(int rows)
     {
         await using AlertsAppFactory app = (await AlertsAppFactory.CreateAsync()).WithSetting("Logging:LogLevel:Default", "Warning");
         HttpClient client = app.CreateClient();
@@ -43,7 +40,7 @@ internal static class ImportBenchmark
             throw new InvalidOperationException($"import answered {(int)response.StatusCode}: {report.ToJsonString()[..Math.Min(500, report.ToJsonString().Length)]}");
         }
 
-        return new ImportResult(string.Create(CultureInfo.InvariantCulture,
+        return new BenchmarkRow(string.Create(CultureInfo.InvariantCulture,
             $"| {rows:N0} | {run.Elapsed.TotalSeconds:F1} | {rows / run.Elapsed.TotalSeconds:N0} | {created:N0} | {heap.PeakMegabytes} | {liveGrowthMb} |"),
             run.Elapsed <= TimeSpan.FromSeconds(60));
     }

@@ -18,39 +18,36 @@ internal static class Program
 
         if (only is null or "dispatch")
         {
-            Console.WriteLine(DispatchBenchmark.Header);
-            foreach (int n in sizes.Length > 0 ? sizes : [10_000, 100_000])
-            {
-                DispatchResult result = await DispatchBenchmark.RunAsync(n);
-                Console.WriteLine(result.Row);
-                failed |= !result.MeetsGoals;
-            }
-
-            Console.WriteLine();
+            failed |= !await PrintAsync(DispatchBenchmark.Header, sizes.Length > 0 ? sizes : [10_000, 100_000], DispatchBenchmark.RunAsync);
         }
 
         if (only is null or "sms")
         {
-            Console.WriteLine(SmsPacingBenchmark.Header);
-            foreach (int rate in new[] { 10, 30 })
-            {
-                SmsPacingResult result = await SmsPacingBenchmark.RunAsync(rate);
-                Console.WriteLine(result.Row);
-                failed |= !result.MeetsGoals;
-            }
-
-            Console.WriteLine();
+            failed |= !await PrintAsync(SmsPacingBenchmark.Header, [10, 30], SmsPacingBenchmark.RunAsync);
         }
 
         if (only is null or "import")
         {
-            Console.WriteLine(ImportBenchmark.Header);
-            ImportResult result = await ImportBenchmark.RunAsync(importRows);
-            Console.WriteLine(result.Row);
-            failed |= !result.MeetsGoals;
+            failed |= !await PrintAsync(ImportBenchmark.Header, [importRows], ImportBenchmark.RunAsync);
         }
 
         return failed ? 1 : 0;
+    }
+
+    /// <summary>One part's table: its header, a row per run, a blank line. True when every row meets its goals.</summary>
+    private static async Task<bool> PrintAsync(string header, IEnumerable<int> runs, Func<int, Task<BenchmarkRow>> run)
+    {
+        Console.WriteLine(header);
+        bool met = true;
+        foreach (int size in runs)
+        {
+            BenchmarkRow row = await run(size);
+            Console.WriteLine(row.Row);
+            met &= row.MeetsGoals;
+        }
+
+        Console.WriteLine();
+        return met;
     }
 
     private static string? Option(string[] args, string name) =>

@@ -9,9 +9,6 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Alerts.Benchmarks;
 
-/// <summary>One rate's figures, as a table row, and whether they meet the goals in docs/benchmark.md.</summary>
-internal sealed record SmsPacingResult(string Row, bool MeetsGoals);
-
 /// <summary>
 /// Sends an SMS campaign of thirty seconds' worth of messages at a configured rate to the loopback Twilio
 /// (50 ms added to each answer) and measures, from when each request reached Twilio, the rate achieved
@@ -25,7 +22,7 @@ internal static class SmsPacingBenchmark
         "| configured rate (SMS/s) | messages | achieved rate (SMS/s) | achieved ÷ configured | most in any 1 s window |\n"
         + "|---|---|---|---|---|";
 
-    public static async Task<SmsPacingResult> RunAsync(int rate)
+    public static async Task<BenchmarkRow> RunAsync(int rate)
     {
         int count = rate * 30;
         await using FakeTwilio twilio = await FakeTwilio.StartAsync();
@@ -76,7 +73,7 @@ internal static class SmsPacingBenchmark
         double achieved = (count - 1) / Stopwatch.GetElapsedTime(arrivals[0], arrivals[^1]).TotalSeconds;
         int mostInASecond = MostInAnySecond(arrivals);
 
-        return new SmsPacingResult(string.Create(CultureInfo.InvariantCulture,
+        return new BenchmarkRow(string.Create(CultureInfo.InvariantCulture,
             $"| {rate} | {count} | {achieved:F2} | {achieved / rate:P1} | {mostInASecond} |"),
             achieved >= 0.95 * rate && mostInASecond <= rate);
     }

@@ -18,12 +18,7 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExce
 
         if (httpContext.Request.Path.StartsWithSegments("/console"))
         {
-            long limit = httpContext.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? StaffRequestLimits.MaxBodyBytes;
-            await StaffConsole.ConsolePage.RefusedAsync(httpContext, badRequest.StatusCode,
-                badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Too large to take" : "The form could not be read",
-                badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? $"What you sent is larger than this page takes ({StaffRequestLimits.TooLarge(limit)}). For an import, split the file and import each part."
-                    : "Reload the page and try again.");
+            await StaffConsole.ConsolePage.RefusedAsync(httpContext, badRequest.StatusCode);
             return true;
         }
 

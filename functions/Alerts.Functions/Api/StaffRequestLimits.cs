@@ -21,19 +21,18 @@ internal static class StaffRequestLimits
     public static IApplicationBuilder UseStaffRequestLimits(this IApplicationBuilder app) =>
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/api/v1") || context.Request.Path.StartsWithSegments("/console"), staff => staff.Use(async (context, next) =>
         {
-            long limit = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? MaxBodyBytes;
+            long limit = LimitFor(context);
             if (context.Request.ContentLength > limit)
             {
                 await WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                    $"This endpoint takes at most {limit:N0} bytes.", $"What you sent is larger than this page takes ({TooLarge(limit)}). For an import, split the file and import each part.");
+                    $"This endpoint takes at most {limit:N0} bytes.");
                 return;
             }
 
             if (context.Request.ContentType is { } contentType && !IsReadable(contentType))
             {
                 await WriteProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "The Content-Type cannot be read.",
-                    "Send Content-Type: application/json (or text/csv for an import), with a charset such as utf-8 or none.",
-                    "Your browser sent the form in an encoding this app does not read. Reload the page and try again.");
+                    "Send Content-Type: application/json (or text/csv for an import), with a charset such as utf-8 or none.");
                 return;
             }
 
@@ -63,15 +62,18 @@ internal static class StaffRequestLimits
         return true;
     }
 
-    /// <summary>A limit in the words staff read: "100 MB", "1 MB".</summary>
-    public static string TooLarge(long bytes) => $"{Math.Max(1, bytes / (1024 * 1024))} MB";
+    /// <summary>The most the request's endpoint takes.</summary>
+    public static long LimitFor(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? MaxBodyBytes;
 
-    /// <summary>A problem for the staff API; for the console, a page saying the same in words (<paramref name="inWords"/>).</summary>
-    private static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail, string inWords)
+    /// <summary>A limit in the words staff read: "100 MB", "1 MB".</summary>
+    public static string InWords(long bytes) => $"{Math.Max(1, bytes / (1024 * 1024))} MB";
+
+    /// <summary>A problem for the staff API; for the console, a page saying the same in words.</summary>
+    private static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
     {
         if (context.Request.Path.StartsWithSegments("/console"))
         {
-            await StaffConsole.ConsolePage.RefusedAsync(context, status, status == StatusCodes.Status413PayloadTooLarge ? "Too large to take" : "The form could not be read", inWords);
+            await StaffConsole.ConsolePage.RefusedAsync(context, status);
             return;
         }
 

@@ -52,6 +52,9 @@ internal sealed partial class CampaignActions(
             ? new CampaignOutcome(CampaignChange.Invalid, null, errors)
             : await transitions.ChangeAsync(id, [CampaignState.Draft], c => c with { Content = content }, actor, cancellationToken: cancellationToken);
 
+    /// <summary>Whether this person may approve the campaign: not its own drafter, where a second approver is required.</summary>
+    public bool MayApprove(Campaign campaign, string actor) => !(options.Value.RequireSecondApprover && campaign.DraftedBy == actor);
+
     /// <summary>
     /// Approves a draft, fixing its audience: the segment's definition is copied into the campaign, and that
     /// copy is what it sends to, whatever is done to the segment later.
@@ -73,7 +76,7 @@ internal sealed partial class CampaignActions(
             return new CampaignOutcome(CampaignChange.WrongState, draft);
         }
 
-        if (options.Value.RequireSecondApprover && draft.DraftedBy == actor)
+        if (!MayApprove(draft, actor))
         {
             return new CampaignOutcome(CampaignChange.NeedsSecondApprover, draft);
         }

@@ -50,8 +50,7 @@ public sealed record CampaignModel(
 
 /// <summary>What the campaign page reads, bound as one parameter.</summary>
 internal sealed record CampaignPageServices(
-    CampaignStore Store, SegmentStore Segments, CampaignPreviews Previews, CampaignReports Reports, AlertsStorage Storage,
-    Microsoft.Extensions.Options.IOptions<AlertingOptions> Options);
+    CampaignStore Store, SegmentStore Segments, CampaignPreviews Previews, CampaignReports Reports, AlertsStorage Storage, CampaignActions Actions);
 
 /// <summary>Campaigns: the list, the draft editor, the campaign page with preview, test send, approval, sending and the report.</summary>
 internal static class CampaignsPages
@@ -145,7 +144,7 @@ internal static class CampaignsPages
             underWay ? null : await services.Previews.PreviewAsync(id, null, cancellationToken),
             underWay ? await services.Reports.ReportAsync(id, cancellationToken) : null,
             underWay ? await OutboxChannel.ReadAsync(services.Storage, id, 20, cancellationToken) : [],
-            MayApprove: !(services.Options.Value.RequireSecondApprover && campaign.DraftedBy == Actors.Of(http.User)),
+            MayApprove: services.Actions.MayApprove(campaign, Actors.Of(http.User)),
             Recipient: recipient);
         return ConsolePage.Show<CampaignPage>(new { User = user, Model = model, Notice = notice, Problem = problem, TestResults = testResults, Errors = errors }, status);
     }

@@ -18,12 +18,18 @@ internal static class ConsolePage
     /// A console request the pipeline refused before its page saw it (a file too large, a body that cannot be
     /// read), explained as a page: staff in a browser should not meet problem+json.
     /// </summary>
-    public static Task RefusedAsync(HttpContext context, int status, string title, string detail) =>
+    public static Task RefusedAsync(HttpContext context, int status) =>
         Show<Pages.NotFoundPage>(new
         {
-            Title = title,
+            Title = status == StatusCodes.Status413PayloadTooLarge ? "Too large to take" : "The form could not be read",
             User = context.User.Identity?.IsAuthenticated == true ? ConsoleUser.From(context.User) : null,
-            What = detail + " Nothing was changed.",
+            What = status switch
+            {
+                StatusCodes.Status413PayloadTooLarge =>
+                    $"What you sent is larger than this page takes ({Api.StaffRequestLimits.InWords(Api.StaffRequestLimits.LimitFor(context))}). For an import, split the file and import each part.",
+                StatusCodes.Status415UnsupportedMediaType => "Your browser sent the form in an encoding this app does not read. Reload the page and try again.",
+                _ => "Reload the page and try again.",
+            } + " Nothing was changed.",
             Back = context.Request.Path.Value ?? "/console",
         }, status).ExecuteAsync(context);
 

@@ -123,7 +123,7 @@ internal static class SupportersPages
         CancellationToken cancellationToken, int status = StatusCodes.Status200OK, string? problem = null)
     {
         var user = ConsoleUser.From(http.User);
-        if (await directory.GetAsync(id, cancellationToken) is not { } supporter)
+        if (await directory.ExportAsync(id, cancellationToken) is not { } held)
         {
             return ConsolePage.Show<NotFoundPage>(new { User = user, What = "There is no such supporter (or they were erased).", Back = "/console/supporters" }, StatusCodes.Status404NotFound);
         }
@@ -131,20 +131,9 @@ internal static class SupportersPages
         return ConsolePage.Show<SupporterDetailsPage>(new
         {
             User = user,
-            Model = new SupporterModel(supporter.ToResponse(), await SuppressionsAsync(directory, supporter, cancellationToken)),
+            Model = new SupporterModel(held.Supporter, held.Suppressions),
             ConsentForm = consentForm, Errors = errors, Notice = notice, Problem = problem,
         }, status);
-    }
-
-    private static async Task<IReadOnlyDictionary<Channel, SuppressionResponse?>> SuppressionsAsync(SupporterDirectory directory, Supporter supporter, CancellationToken cancellationToken)
-    {
-        var suppressions = new Dictionary<Channel, SuppressionResponse?>();
-        foreach (Channel channel in Enum.GetValues<Channel>())
-        {
-            suppressions[channel] = await directory.FindSuppressionAsync(supporter, channel, cancellationToken) is { } s ? new SuppressionResponse(s.Reason, s.Source, s.At) : null;
-        }
-
-        return suppressions;
     }
 
     /// <summary>Records one channel's consent as staff heard it: the same rules as the API (a withdrawal the supporter made stays unless the consent is dated after it).</summary>
@@ -194,16 +183,10 @@ internal static class SupportersPages
     }
 
     /// <summary>Everything held about the supporter (UK GDPR art. 15), as a JSON file to pass on: the staff API's export.</summary>
-    private static async Task<IResult> ExportAsync(string id, SupporterDirectory directory, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (await directory.GetAsync(id, cancellationToken) is not { } supporter)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var export = new SupporterExport(supporter.ToResponse(), await SuppressionsAsync(directory, supporter, cancellationToken), time.GetUtcNow());
-        return new AttachmentResult(TypedResults.Json(export), $"supporter-{id}.json");
-    }
+    private static async Task<IResult> ExportAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        await directory.ExportAsync(id, cancellationToken) is { } export
+            ? new AttachmentResult(TypedResults.Json(export), $"supporter-{id}.json")
+            : TypedResults.NotFound();
 
     private static async Task<IResult> ConfirmEraseAsync(string id, HttpContext http, SupporterDirectory directory, CancellationToken cancellationToken) =>
         await directory.GetAsync(id, cancellationToken) is { } supporter

@@ -154,8 +154,27 @@ internal sealed partial class SupporterDirectory(
         throw new InvalidOperationException("The supporter kept changing while being erased; try again.");
     }
 
-    public async Task<Suppression?> FindSuppressionAsync(Supporter supporter, Channel channel, CancellationToken cancellationToken = default) =>
-        supporter.AddressFor(channel) is { } address ? await suppressions.FindAsync(channel, address, cancellationToken) : null;
+    /// <summary>
+    /// Everything held about a supporter (UK GDPR art. 15): their record and, per channel, whether their
+    /// address is on the suppression list and why. Null when there is no such supporter.
+    /// </summary>
+    public async Task<SupporterExport?> ExportAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await GetAsync(id, cancellationToken) is not { } supporter)
+        {
+            return null;
+        }
+
+        var suppressed = new Dictionary<Channel, SuppressionResponse?>();
+        foreach (Channel channel in Enum.GetValues<Channel>())
+        {
+            suppressed[channel] = supporter.AddressFor(channel) is { } address && await suppressions.FindAsync(channel, address, cancellationToken) is { } s
+                ? new SuppressionResponse(s.Reason, s.Source, s.At)
+                : null;
+        }
+
+        return new SupporterExport(supporter.ToResponse(), suppressed, time.GetUtcNow());
+    }
 
     /// <summary>Rewrites a supporter's index rows from the supporter: the repair path after a crash mid-save.</summary>
     public Task<bool> ReindexAsync(string id, CancellationToken cancellationToken = default) => store.ReindexAsync(id, cancellationToken);

@@ -72,24 +72,8 @@ internal static class SupportersApi
     private static async Task<Results<NoContent, NotFound>> EraseAsync(string id, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken) =>
         await directory.EraseAsync(id, Actors.Of(user), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<SupporterExport>, NotFound>> ExportAsync(
-        string id, SupporterDirectory directory, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (await directory.GetAsync(id, cancellationToken) is not { } supporter)
-        {
-            return TypedResults.NotFound();
-        }
-
-        var suppressions = new Dictionary<Channel, SuppressionResponse?>();
-        foreach (Channel channel in Enum.GetValues<Channel>())
-        {
-            suppressions[channel] = await directory.FindSuppressionAsync(supporter, channel, cancellationToken) is { } s
-                ? new SuppressionResponse(s.Reason, s.Source, s.At)
-                : null;
-        }
-
-        return TypedResults.Ok(new SupporterExport(supporter.ToResponse(), suppressions, time.GetUtcNow()));
-    }
+    private static async Task<Results<Ok<SupporterExport>, NotFound>> ExportAsync(string id, SupporterDirectory directory, CancellationToken cancellationToken) =>
+        await directory.ExportAsync(id, cancellationToken) is { } export ? TypedResults.Ok(export) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<SupporterResponse>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeTagsAsync(
         string id, TagChangeRequest request, ClaimsPrincipal user, SupporterDirectory directory, CancellationToken cancellationToken) =>
